@@ -1,0 +1,55 @@
+import Koa from 'koa';
+import Router from '@koa/router';
+import { HttpMethodEnum, koaBody } from 'koa-body';
+import type { AppDeps } from './deps.js';
+import { errorMiddleware } from './errors.js';
+import { createApiMetrics, type ApiMetrics } from './metrics.js';
+import { requestContext } from './request-context.js';
+import { mountRoutes } from './route.js';
+import { buildOpenApiDocument, createOpenApiRegistry } from './openapi.js';
+import { mountDocs } from './docs.js';
+import { mountOpsRoutes } from './routes/ops.js';
+import { apiRoutes } from './routes/index.js';
+import { mountWebApp } from './web.js';
+
+export const API_PREFIX = '/api/v1';
+
+export interface App {
+  koa: Koa;
+  metrics: ApiMetrics;
+  openApiDocument: () => object;
+}
+
+export function createApp(deps: AppDeps, metrics: ApiMetrics = createApiMetrics()): App {
+  const koa = new Koa({ proxy: true });
+  const registry = createOpenApiRegistry();
+
+  const api = new Router({ prefix: API_PREFIX });
+  mountRoutes(api, registry, deps, apiRoutes, API_PREFIX);
+
+  let document: object | undefined;
+  const openApiDocument = (): object => (document ??= buildOpenApiDocument(registry));
+
+  const root = new Router();
+  mountOpsRoutes(root, deps, metrics);
+  mountDocs(root, openApiDocument);
+  mountWebApp(root);
+
+  koa.use(requestContext(deps.log));
+  koa.use(metrics.middleware);
+  koa.use(errorMiddleware(deps.log));
+  koa.use(
+    koaBody({
+      jsonLimit: '64kb',
+      // Webhook signatures are computed over the exact bytes received.
+      includeUnparsed: true,
+      multipart: false,
+      urlencoded: false,
+      text: false,
+      parsedMethods: [HttpMethodEnum.POST, HttpMethodEnum.PUT, HttpMethodEnum.PATCH, HttpMethodEnum.DELETE],
+    }),
+  );
+  koa.use(root.routes()).use(root.allowedMethods());
+  koa.use(api.routes()).use(api.allowedMethods());
+  return { koa, metrics, openApiDocument };
+}

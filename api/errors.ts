@@ -1,0 +1,62 @@
+import type { Context, Next } from 'koa';
+import { ZodError } from 'zod';
+import { AppError, type ErrorCode } from '../core/errors.js';
+import type { Logger } from '../core/logger.js';
+
+/** The one mapping from domain error codes to HTTP statuses. */
+export const httpStatusOf: Record<ErrorCode, number> = {
+  VALIDATION_FAILED: 400,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  METHOD_NOT_ALLOWED: 405,
+  CONFLICT: 409,
+  SEATS_UNAVAILABLE: 409,
+  SHOWTIME_OVERLAP: 409,
+  IDEMPOTENCY_KEY_REUSED: 422,
+  UNPROCESSABLE: 422,
+  PAYMENT_DECLINED: 402,
+  RATE_LIMITED: 429,
+  PAYMENT_PROVIDER_ERROR: 502,
+  SERVICE_UNAVAILABLE: 503,
+  INTERNAL: 500,
+};
+
+export interface ErrorBody {
+  error: { code: ErrorCode; message: string; details?: Record<string, unknown> };
+}
+
+export const zodIssuesAsDetails = (e: ZodError, where: string): Record<string, unknown> => ({
+  in: where,
+  issues: e.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+});
+
+export function toAppError(e: unknown): AppError {
+  if (e instanceof AppError) return e;
+  if (e instanceof ZodError) return new AppError('VALIDATION_FAILED', 'Request is invalid', zodIssuesAsDetails(e, 'request'));
+  const status = (e as { status?: number; expose?: boolean }).status;
+  // koa-body throws http-errors for unparsable or oversized bodies: the client's fault, a validation error.
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    return new AppError('VALIDATION_FAILED', (e as Error).message || 'Bad request');
+  }
+  return new AppError('INTERNAL', 'Internal server error');
+}
+
+export function errorMiddleware(log: Logger) {
+  return async (ctx: Context, next: Next): Promise<void> => {
+    try {
+      await next();
+      if (ctx.body === undefined && (ctx.status === 404 || ctx.status === 405)) {
+        const code = ctx.status === 404 ? 'NOT_FOUND' : 'METHOD_NOT_ALLOWED';
+        throw new AppError(code, `No route for ${ctx.method} ${ctx.path}`);
+      }
+    } catch (e) {
+      const err = toAppError(e);
+      ctx.status = httpStatusOf[err.code];
+      if (err.code === 'INTERNAL') (ctx.state.log as Logger | undefined ?? log).error({ err: e }, 'unhandled error');
+      const body: ErrorBody = { error: { code: err.code, message: err.message } };
+      if (err.details) body.error.details = err.details;
+      ctx.body = body;
+    }
+  };
+}

@@ -1,0 +1,47 @@
+import { createServer } from 'node:http';
+import { systemClock } from '../core/clock.js';
+import { loadConfigOrExit } from '../core/config.js';
+import { createLogger } from '../core/logger.js';
+import { createRedis } from '../core/redis.js';
+import { connectTemporalClient } from '../core/temporal-connection.js';
+import { createDataSource } from '../db/data-source.js';
+import { createPaymentProvider } from '../activities/payments/index.js';
+import { createApp } from './app.js';
+import type { AppDeps } from './deps.js';
+
+const config = loadConfigOrExit();
+const log = createLogger(config.LOG_LEVEL, { component: 'api', port: config.PORT });
+const ds = createDataSource({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE });
+await ds.initialize();
+const redis = createRedis(config.REDIS_URL, 'api');
+const temporal = await connectTemporalClient(config);
+const deps: AppDeps = {
+  config,
+  ds,
+  redis,
+  temporal,
+  payments: createPaymentProvider(config, ds, systemClock),
+  clock: systemClock,
+  log,
+};
+const app = createApp(deps);
+const server = createServer(app.koa.callback());
+server.keepAliveTimeout = 65_000;
+server.listen(config.PORT, () => log.info({ port: config.PORT }, 'api listening'));
+
+let stopping = false;
+async function shutdown(signal: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  log.info({ signal }, 'api draining');
+  // Stop accepting, let in-flight requests finish, then close pools.
+  await new Promise<void>((resolve) => {
+    server.close(() => resolve());
+    server.closeIdleConnections();
+  });
+  await Promise.allSettled([ds.destroy(), redis.quit(), temporal.connection.close()]);
+  log.info('api stopped');
+  process.exit(0);
+}
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+process.on('SIGINT', () => void shutdown('SIGINT'));

@@ -1,0 +1,57 @@
+import 'reflect-metadata';
+import { DataSource } from 'typeorm';
+import { entities } from './entities/index.js';
+import { migrations } from './migrations/index.js';
+
+export interface DataSourceOptions {
+  url: string;
+  poolSize?: number;
+  logging?: boolean;
+}
+
+/** The one place a TypeORM DataSource is built. Times are UTC end to end. */
+export function createDataSource({ url, poolSize = 20, logging = false }: DataSourceOptions): DataSource {
+  return new DataSource({
+    type: 'mysql',
+    url,
+    timezone: 'Z',
+    dateStrings: false,
+    supportBigNumbers: true,
+    bigNumberStrings: false,
+    charset: 'utf8mb4_unicode_ci',
+    poolSize,
+    entities,
+    migrations,
+    migrationsTableName: 'schema_migrations',
+    migrationsTransactionMode: 'each',
+    synchronize: false,
+    logging,
+  });
+}
+
+/** Runs `fn` on a connection to the server of a mysql:// URL, outside any database. */
+export async function withServerConnection<T>(url: string, fn: (server: DataSource) => Promise<T>): Promise<T> {
+  const parsed = new URL(url);
+  parsed.pathname = '/';
+  const server = new DataSource({ type: 'mysql', url: parsed.toString(), poolSize: 1 });
+  await server.initialize();
+  try {
+    return await fn(server);
+  } finally {
+    await server.destroy();
+  }
+}
+
+export function databaseName(url: string): string {
+  const name = decodeURIComponent(new URL(url).pathname.replace(/^\//, ''));
+  if (!/^[A-Za-z0-9_]+$/.test(name)) throw new Error(`DATABASE_URL names an unusable database "${name}"`);
+  return name;
+}
+
+/** Creates the database named in a mysql:// URL if it does not exist yet. */
+export async function ensureDatabase(url: string): Promise<void> {
+  const name = databaseName(url);
+  await withServerConnection(url, (server) =>
+    server.query(`CREATE DATABASE IF NOT EXISTS \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`),
+  );
+}

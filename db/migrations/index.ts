@@ -1,0 +1,4 @@
+import { InitialSchema1764100000000 } from './1764100000000-initial-schema.js';
+
+/** Listed explicitly (no globs) so the same list works from TypeScript sources and from dist/. */
+export const migrations = [InitialSchema1764100000000];

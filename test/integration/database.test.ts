@@ -1,0 +1,106 @@
+import { expect } from 'chai';
+import { QueryFailedError } from 'typeorm';
+import { seed } from '../../db/seed.js';
+import { ShowSeat } from '../../db/entities/index.js';
+import { freshDatabase, type TestDatabase } from '../support/database.js';
+import { fixedClock } from '../support/clock.js';
+
+const TABLES = [
+  'actors',
+  'booking_seats',
+  'bookings',
+  'genres',
+  'hall_seats',
+  'halls',
+  'mock_payment_intents',
+  'movie_actors',
+  'movie_genres',
+  'movies',
+  'notifications',
+  'payment_events',
+  'show_seats',
+  'showtimes',
+  'users',
+];
+
+async function tableNames(db: TestDatabase): Promise<string[]> {
+  const rows: { name: string }[] = await db.ds.query(
+    "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name <> 'schema_migrations'",
+  );
+  return rows.map((r) => r.name).sort();
+}
+
+async function counts(db: TestDatabase): Promise<Record<string, number>> {
+  const out: Record<string, number> = {};
+  for (const t of TABLES) out[t] = Number((await db.ds.query(`SELECT COUNT(*) AS n FROM ${t}`))[0].n);
+  return out;
+}
+
+describe('database', function () {
+  this.timeout(120_000);
+  let db: TestDatabase;
+  const clock = fixedClock('2026-12-01T08:00:00Z');
+  const seedOptions = { adminEmail: 'admin@example.test', adminPassword: 'admin-password', cleaningBufferMin: 15, clock };
+
+  before(async () => {
+    db = await freshDatabase('database');
+  });
+  after(() => db.drop());
+
+  it('migrations create every table of the data model and revert cleanly', async () => {
+    expect(await tableNames(db)).to.deep.equal(TABLES);
+    await db.ds.undoLastMigration();
+    expect(await tableNames(db)).to.deep.equal([]);
+    await db.ds.runMigrations();
+    expect(await tableNames(db)).to.deep.equal(TABLES);
+  });
+
+  it('seed gives a browsable cinema and a second run changes nothing', async () => {
+    await seed(db.ds, seedOptions);
+    const first = await counts(db);
+    expect(first.movies).to.be.at.least(10);
+    expect(first.halls).to.equal(3);
+    expect(first.users).to.equal(2);
+    expect(first.showtimes).to.be.greaterThan(14 * 3);
+    const [{ n: unmaterialised }] = await db.ds.query(
+      `SELECT COUNT(*) AS n FROM showtimes st JOIN hall_seats hs ON hs.hall_id = st.hall_id
+       LEFT JOIN show_seats ss ON ss.showtime_id = st.id AND ss.hall_seat_id = hs.id WHERE ss.id IS NULL`,
+    );
+    expect(Number(unmaterialised)).to.equal(0);
+    const types: { t: string }[] = await db.ds.query('SELECT DISTINCT seat_type AS t FROM hall_seats ORDER BY t');
+    expect(types.map((r) => r.t)).to.deep.equal(['accessible', 'premium', 'regular', 'vip']);
+    const [{ overlaps }] = await db.ds.query(
+      `SELECT COUNT(*) AS overlaps FROM showtimes a JOIN showtimes b
+       ON a.hall_id = b.hall_id AND a.id < b.id AND a.starts_at < b.ends_at AND b.starts_at < a.ends_at`,
+    );
+    expect(Number(overlaps)).to.equal(0);
+
+    await seed(db.ds, seedOptions);
+    expect(await counts(db)).to.deep.equal(first);
+  });
+
+  it('the database itself refuses a second show seat for the same hall seat', async () => {
+    const existing = await db.ds.getRepository(ShowSeat).findOneByOrFail({ id: 1 });
+    const duplicate = { showtimeId: existing.showtimeId, hallSeatId: existing.hallSeatId, price: 1, status: 'available' as const };
+    const err = await db.ds.getRepository(ShowSeat).insert(duplicate).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(err).to.be.instanceOf(QueryFailedError);
+    expect((err as QueryFailedError<Error & { code: string }>).driverError.code).to.equal('ER_DUP_ENTRY');
+  });
+
+  it('the database refuses a second booking with the same idempotency key for one user', async () => {
+    const [user] = await db.ds.query('SELECT id FROM users LIMIT 1');
+    const [st] = await db.ds.query('SELECT id FROM showtimes LIMIT 1');
+    const row = (id: string) => [id, user.id, st.id, 'AWAITING_PAYMENT', 100, 'USD', 'mock', 'key-1', new Date(), new Date(), new Date()];
+    const sql = `INSERT INTO bookings (id, user_id, showtime_id, status, amount, currency, payment_provider, idempotency_key, hold_expires_at, created_at, updated_at)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+    await db.ds.query(sql, row('chk_A'));
+    const err = await db.ds.query(sql, row('chk_B')).then(
+      () => null,
+      (e: unknown) => e as QueryFailedError<Error & { code: string }>,
+    );
+    expect(err?.driverError.code).to.equal('ER_DUP_ENTRY');
+  });
+});

@@ -1,0 +1,15 @@
+import { loadConfig, type Config } from '../../core/config.js';
+import { testEnv } from './env.js';
+
+/** A validated Config for tests, from the same schema the processes use. */
+export function testConfig(overrides: Record<string, string> = {}): Config {
+  return loadConfig({
+    NODE_ENV: 'test',
+    JWT_SECRET: 'test-secret-test-secret-test-secret-0123',
+    REDIS_URL: testEnv.redisUrl,
+    TEMPORAL_ADDRESS: testEnv.temporalAddress,
+    TEMPORAL_NAMESPACE: testEnv.temporalNamespace,
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    ...overrides,
+  });
+}

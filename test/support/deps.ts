@@ -1,0 +1,54 @@
+import { randomUUID } from 'node:crypto';
+import type { Client } from '@temporalio/client';
+import type { Redis } from 'ioredis';
+import type { AppDeps } from '../../api/deps.js';
+import { MockProvider } from '../../activities/payments/mock-provider.js';
+import type { Clock } from '../../core/clock.js';
+import { systemClock } from '../../core/clock.js';
+import type { Config } from '../../core/config.js';
+import { createLogger } from '../../core/logger.js';
+import { createRedis } from '../../core/redis.js';
+import { connectTemporalClient } from '../../core/temporal-connection.js';
+import { testConfig } from './config.js';
+import { freshDatabase, type TestDatabase } from './database.js';
+
+export interface TestDeps extends AppDeps {
+  db: TestDatabase;
+  /** Releases everything this set of deps opened. */
+  close(): Promise<void>;
+}
+
+/**
+ * Real MySQL (a fresh database), real Redis and a real Temporal client, wired
+ * as api/main.ts wires them. Each suite gets its own task queue so workers of
+ * different suites never steal each other's tasks.
+ */
+export async function createTestDeps(
+  suite: string,
+  opts: { config?: Record<string, string>; clock?: Clock } = {},
+): Promise<TestDeps> {
+  const db = await freshDatabase(suite);
+  const config: Config = testConfig({
+    DATABASE_URL: db.url,
+    TASK_QUEUE: `test-${suite}-${randomUUID().slice(0, 8)}`,
+    ...opts.config,
+  });
+  const clock = opts.clock ?? systemClock;
+  const redis: Redis = createRedis(config.REDIS_URL, `test-${suite}`);
+  const temporal: Client = await connectTemporalClient(config);
+  return {
+    config,
+    ds: db.ds,
+    db,
+    redis,
+    temporal,
+    payments: new MockProvider(db.ds, clock),
+    clock,
+    log: createLogger(config.LOG_LEVEL, { suite }),
+    async close() {
+      await temporal.connection.close();
+      redis.disconnect();
+      await db.drop();
+    },
+  };
+}

@@ -1,0 +1,13 @@
+/**
+ * Where the test services are. scripts/test exports these; the defaults let a
+ * developer run `npx mocha` against the services of `scripts/stack up`.
+ */
+export const testEnv = {
+  mysqlUrl: process.env.TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306',
+  dbPrefix: process.env.TEST_DB_PREFIX ?? `mqt_dev${process.pid}`,
+  redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+  temporalAddress: process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233',
+  temporalNamespace: process.env.TEMPORAL_NAMESPACE ?? 'default',
+  stripeApiUrl: process.env.STRIPE_API_URL,
+  chromiumPath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+};

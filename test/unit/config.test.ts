@@ -1,0 +1,61 @@
+import { readFileSync } from 'node:fs';
+import { expect } from 'chai';
+import { ConfigError, ConfigSchema, loadConfig } from '../../core/config.js';
+
+const valid = { JWT_SECRET: 'x'.repeat(32) };
+
+describe('config', () => {
+  it('applies the documented defaults', () => {
+    const c = loadConfig(valid);
+    expect(c.HOLD_TTL_SECONDS).to.equal(600);
+    expect(c.PAYMENTS_PROVIDER).to.equal('mock');
+    expect(c.PORT).to.equal(3000);
+  });
+
+  it('rejects a bad value with one line naming the variable and the value', () => {
+    expect(() => loadConfig({ ...valid, HOLD_TTL_SECONDS: 'soon' }))
+      .to.throw(ConfigError)
+      .with.property('message')
+      .that.matches(/^invalid configuration: HOLD_TTL_SECONDS .*"soon"/)
+      .and.not.include('\n');
+  });
+
+  it('names a missing required variable', () => {
+    expect(() => loadConfig({})).to.throw(ConfigError, 'JWT_SECRET is required (not set)');
+  });
+
+  it('rejects a non-mysql DATABASE_URL and a short JWT secret together', () => {
+    const err = (() => {
+      try {
+        loadConfig({ JWT_SECRET: 'short', DATABASE_URL: 'postgres://db/x' });
+      } catch (e) {
+        return e as Error;
+      }
+      throw new Error('expected a ConfigError');
+    })();
+    expect(err.message).to.include('DATABASE_URL').and.include('JWT_SECRET must be at least 32 characters');
+  });
+
+  it('requires the Stripe keys only when the Stripe provider is chosen', () => {
+    expect(() => loadConfig({ ...valid, PAYMENTS_PROVIDER: 'stripe' })).to.throw(
+      ConfigError,
+      /STRIPE_SECRET_KEY is required when PAYMENTS_PROVIDER=stripe/,
+    );
+    expect(loadConfig({ ...valid, PAYMENTS_PROVIDER: 'stripe', STRIPE_SECRET_KEY: 'sk_test_1', STRIPE_WEBHOOK_SECRET: 'whsec_1' }).PAYMENTS_PROVIDER).to.equal('stripe');
+  });
+
+  it('.env.example lists exactly the variables of the schema, with the schema defaults', () => {
+    const example = Object.fromEntries(
+      readFileSync(new URL('../../.env.example', import.meta.url), 'utf8')
+        .split('\n')
+        .filter((l) => /^[A-Z_]+=/.test(l))
+        .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+    );
+    const schemaKeys = Object.keys(ConfigSchema.shape).sort();
+    expect(Object.keys(example).sort()).to.deep.equal(schemaKeys);
+    const fromExample = loadConfig(example);
+    const defaults = loadConfig({ JWT_SECRET: example.JWT_SECRET });
+    const defined = (c: object) => JSON.parse(JSON.stringify(c)) as unknown;
+    expect(defined(fromExample)).to.deep.equal(defined(defaults));
+  });
+});
