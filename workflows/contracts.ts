@@ -1,0 +1,113 @@
+/**
+ * The checkout workflow's public contract: its input, update, signals, query,
+ * search attributes and results. The API, the worker, the activities and the
+ * tests all import these; nothing re-declares them.
+ */
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { BookingStatus, PaymentProviderName, SeatStatus, SeatType } from '../core/domain.js';
+
+export interface CheckoutInput {
+  checkoutId: string;
+  userId: number;
+  showtimeId: number;
+  seatIds: number[];
+  /** Hash of the request body; an Idempotency-Key reused with another body is refused. */
+  requestHash: string;
+  idempotencyKey: string | null;
+}
+
+export interface HeldSeat {
+  id: number;
+  label: string;
+  type: SeatType;
+  price: number;
+}
+
+export interface PaymentInfo {
+  provider: PaymentProviderName;
+  intentId: string;
+  clientSecret: string;
+}
+
+/** What `POST /checkouts` answers with `201`: the hold, synchronously. */
+export interface HoldResult {
+  checkoutId: string;
+  status: BookingStatus;
+  showtimeId: number;
+  seats: HeldSeat[];
+  amount: number;
+  currency: string;
+  expiresAt: string;
+  payment: PaymentInfo;
+}
+
+export interface HoldRequest {
+  requestHash: string;
+}
+
+/** Full state, answered by the `status` query. */
+export interface CheckoutState {
+  checkoutId: string;
+  status: BookingStatus;
+  showtimeId: number;
+  userId: number;
+  seats: HeldSeat[];
+  amount: number;
+  currency: string;
+  expiresAt: string | null;
+  payment: PaymentInfo | null;
+  lastPaymentError: string | null;
+  reason: string | null;
+}
+
+/** One seat-map change, as committed in MySQL and published to watchers. */
+export interface SeatChange {
+  seatId: number;
+  status: SeatStatus;
+}
+
+export interface SeatChangeSet {
+  showtimeId: number;
+  /** The showtime's seat_version after the change. */
+  version: number;
+  changes: SeatChange[];
+  reason: 'held' | 'released' | 'expired' | 'booked' | 'refunded' | 'cancelled';
+}
+
+export const holdUpdate = defineUpdate<HoldResult, [HoldRequest]>('hold');
+export const paymentSucceededSignal = defineSignal<[{ intentId: string; amount: number }]>('paymentSucceeded');
+export const paymentFailedSignal = defineSignal<[{ reason: string }]>('paymentFailed');
+export const cancelSignal = defineSignal<[{ reason: string }]>('cancel');
+export const statusQuery = defineQuery<CheckoutState>('status');
+
+export const ShowtimeIdKey = defineSearchAttributeKey('ShowtimeId', SearchAttributeType.KEYWORD);
+export const UserIdKey = defineSearchAttributeKey('UserId', SearchAttributeType.KEYWORD);
+export const CheckoutStatusKey = defineSearchAttributeKey('CheckoutStatus', SearchAttributeType.KEYWORD);
+export const SeatCountKey = defineSearchAttributeKey('SeatCount', SearchAttributeType.INT);
+
+/** Failure types carried by non-retryable ApplicationFailures (= core/errors codes). */
+export const FailureTypes = {
+  seatsUnavailable: 'SEATS_UNAVAILABLE',
+  notFound: 'NOT_FOUND',
+  unprocessable: 'UNPROCESSABLE',
+  idempotencyKeyReused: 'IDEMPOTENCY_KEY_REUSED',
+  paymentProvider: 'PAYMENT_PROVIDER_ERROR',
+  seatsNotHeld: 'SEATS_NOT_HELD',
+} as const;
+
+export interface RefundInput {
+  intentId: string;
+  checkoutId: string | null;
+  reason: string;
+}
+
+export interface CancelBookingInput {
+  bookingId: string;
+  reason: string;
+}
+
+export interface CancelShowtimeInput {
+  showtimeId: number;
+  reason: string;
+}
