@@ -1,8 +1,7 @@
 import { WorkflowIdConflictPolicy, WorkflowNotFoundError } from '@temporalio/client';
 import { QueryFailedError } from 'typeorm';
-import { refundWorkflowId } from '../core/ids.js';
 import type { PaymentEventIn } from '../activities/payments/provider.js';
-import { paymentFailedSignal, paymentSucceededSignal, type RefundInput } from '../workflows/contracts.js';
+import { paymentFailedSignal, paymentSucceededSignal, refundWorkflowId, type RefundInput } from '../workflows/contracts.js';
 import type { AppDeps } from './deps.js';
 
 export type IngestOutcome = 'applied' | 'duplicate' | 'ignored';

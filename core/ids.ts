@@ -1,10 +1,22 @@
+import { createHash } from 'node:crypto';
 import { ulid } from 'ulid';
 
 /** Checkout id = booking id = checkout workflow id (DESIGN §4). */
 export const newCheckoutId = (): string => `chk_${ulid()}`;
 
-export const isCheckoutId = (s: string): boolean => /^chk_[0-9A-HJKMNP-TV-Z]{26}$/.test(s);
+export const CHECKOUT_ID = /^chk_[0-9A-HJKMNP-TV-Z]{26}$/;
 
-export const refundWorkflowId = (intentId: string): string => `refund-${intentId}`;
+const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 
-export const cancelBookingWorkflowId = (bookingId: string): string => `cancel-${bookingId}`;
+/**
+ * The checkout id an Idempotency-Key maps to, per user: a retried POST with
+ * the same key reaches the same workflow without any lookup table.
+ */
+export function checkoutIdForKey(userId: number, key: string): string {
+  const digest = createHash('sha256').update(`${userId}\u0000${key}`).digest();
+  let bits = 0n;
+  for (const byte of digest.subarray(0, 17)) bits = (bits << 8n) | BigInt(byte);
+  let out = '';
+  for (let i = 0; i < 26; i++) out += CROCKFORD[Number((bits >> BigInt(5 * (25 - i) + 6)) & 31n)];
+  return `chk_${out}`;
+}

@@ -49,6 +49,7 @@ export interface HoldRequest {
 /** Full state, answered by the `status` query. */
 export interface CheckoutState {
   checkoutId: string;
+  requestHash: string;
   status: BookingStatus;
   showtimeId: number;
   userId: number;
@@ -59,6 +60,8 @@ export interface CheckoutState {
   payment: PaymentInfo | null;
   lastPaymentError: string | null;
   reason: string | null;
+  /** Why the hold was refused, kept so a retried request gets the same answer. */
+  holdFailure: { code: string; message: string; details: Record<string, unknown> } | null;
 }
 
 /** One seat-map change, as committed in MySQL and published to watchers. */
@@ -95,6 +98,11 @@ export const FailureTypes = {
   paymentProvider: 'PAYMENT_PROVIDER_ERROR',
   seatsNotHeld: 'SEATS_NOT_HELD',
 } as const;
+
+/** Workflow ids of the follow-up workflows, one per intent / booking / showtime so a repeat joins the first. */
+export const refundWorkflowId = (intentId: string): string => `refund-${intentId}`;
+export const cancelBookingWorkflowId = (bookingId: string): string => `cancel-${bookingId}`;
+export const cancelShowtimeWorkflowId = (showtimeId: number): string => `cancel-showtime-${showtimeId}`;
 
 export interface RefundInput {
   intentId: string;

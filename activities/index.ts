@@ -1,0 +1,22 @@
+import type { SeatChangeSet } from '../workflows/contracts.js';
+import type { ActivityDeps } from './deps.js';
+import { withFailureMapping } from './failures.js';
+import { createNotificationActivities } from './notifications.js';
+import { createPaymentActivities } from './payment-steps.js';
+import { createSeatActivities } from './seats.js';
+
+export type { ActivityDeps } from './deps.js';
+
+/** Every activity the worker registers, built from its dependencies. */
+export function createActivities(deps: ActivityDeps) {
+  return withFailureMapping({
+    ...createSeatActivities(deps),
+    ...createPaymentActivities(deps),
+    ...createNotificationActivities(deps),
+    async publishSeatChanges(change: SeatChangeSet): Promise<void> {
+      await deps.publisher.publish(change);
+    },
+  });
+}
+
+export type Activities = ReturnType<typeof createActivities>;

@@ -1,0 +1,210 @@
+import { createHash } from 'node:crypto';
+import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError, WorkflowIdConflictPolicy, WorkflowIdReusePolicy, type WorkflowHandle } from '@temporalio/client';
+import { AppError, conflict, forbidden, notFound, unprocessable, type ErrorCode } from '../../core/errors.js';
+import { checkoutIdForKey, newCheckoutId } from '../../core/ids.js';
+import { OpenBookingStatuses } from '../../core/domain.js';
+import { PaymentProviderError } from '../../activities/payments/provider.js';
+import {
+  CheckoutStatusKey,
+  SeatCountKey,
+  ShowtimeIdKey,
+  UserIdKey,
+  cancelSignal,
+  holdUpdate,
+  statusQuery,
+  type CheckoutInput,
+  type CheckoutState,
+  type HoldResult,
+} from '../../workflows/contracts.js';
+import type { checkoutWorkflow } from '../../workflows/checkout.js';
+import type { AuthUser } from '../auth.js';
+import type { AppDeps } from '../deps.js';
+import { ingestPaymentEvent } from '../payment-events.js';
+import { route } from '../route.js';
+import { CancelBody, CardPaymentBody, Checkout, CheckoutIdParams, CreateCheckoutBody, IdempotencyHeaders } from '../schemas/checkout.js';
+import { findBooking, type BookingView } from '../views/bookings.js';
+import { appErrorFromWorkflow } from '../workflow-errors.js';
+
+const TAGS = ['Checkout'];
+
+const checkoutBody = (b: BookingView | HoldResult, clientSecret?: string) => ({
+  checkoutId: b.checkoutId,
+  status: b.status,
+  showtimeId: b.showtimeId,
+  seats: b.seats,
+  amount: b.amount,
+  currency: b.currency,
+  expiresAt: b.expiresAt,
+  payment: b.payment ? { ...b.payment, ...(clientSecret ? { clientSecret } : {}) } : null,
+  reason: 'reason' in b ? b.reason : null,
+});
+
+/** The booking row, visible to its owner and to admins; 404 for anyone else (no existence leak). */
+export async function ownedBooking(deps: AppDeps, id: string, user: AuthUser): Promise<BookingView> {
+  const booking = await findBooking(deps.ds, deps.config, id);
+  if (!booking || (booking.userId !== user.id && user.role !== 'admin')) throw notFound('checkout', id);
+  return booking;
+}
+
+/** Waits (bounded) for a workflow to close, so a cancel or a payment can answer with the outcome. */
+async function settle(handle: WorkflowHandle, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    handle.result().catch(() => undefined),
+    new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, ms);
+    }),
+  ]);
+  clearTimeout(timer);
+}
+
+const requestHash = (showtimeId: number, seatIds: number[]): string =>
+  createHash('sha256').update(JSON.stringify({ showtimeId, seatIds: [...new Set(seatIds)].sort((a, b) => a - b) })).digest('hex');
+
+async function precheckShowtime(deps: AppDeps, showtimeId: number): Promise<void> {
+  const [st]: { status: string; starts_at: Date }[] = await deps.ds.query('SELECT status, starts_at FROM showtimes WHERE id = ?', [showtimeId]);
+  if (!st) throw notFound('showtime', showtimeId);
+  if (st.status !== 'scheduled') throw unprocessable('This showtime has been cancelled', { showtimeId });
+  if (st.starts_at <= deps.clock.now()) throw unprocessable('This showtime has already started', { showtimeId });
+}
+
+/** A retried POST whose checkout already closed: answer as the first request was answered. */
+async function replayClosedCheckout(deps: AppDeps, checkoutId: string, hash: string): Promise<HoldResult> {
+  const state: CheckoutState = await deps.temporal.workflow.getHandle<typeof checkoutWorkflow>(checkoutId).query(statusQuery);
+  if (state.requestHash !== hash) {
+    throw new AppError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was already used with a different request');
+  }
+  if (state.holdFailure) {
+    throw new AppError(state.holdFailure.code as ErrorCode, state.holdFailure.message, state.holdFailure.details);
+  }
+  return { ...state, expiresAt: state.expiresAt ?? '', payment: state.payment! };
+}
+
+export const checkoutRoutes = [
+  route({
+    method: 'post',
+    path: '/checkouts',
+    summary: 'Hold seats and start a checkout',
+    tags: TAGS,
+    auth: 'user',
+    body: CreateCheckoutBody,
+    headers: IdempotencyHeaders,
+    responses: {
+      201: { description: 'Seats held; pay before expiresAt', schema: Checkout },
+      409: { description: 'SEATS_UNAVAILABLE: some seats are taken (details.seatIds)' },
+      422: { description: 'Showtime started or cancelled, too many seats, unknown seats, or Idempotency-Key reused with another body' },
+      503: { description: 'Payment provider unavailable' },
+    },
+    handler: async ({ body, user, ctx }, deps) => {
+      const header = IdempotencyHeaders.safeParse({ 'idempotency-key': ctx.get('idempotency-key') || undefined });
+      if (!header.success) throw new AppError('VALIDATION_FAILED', 'Invalid Idempotency-Key header', { in: 'header' });
+      const key = header.data['idempotency-key'] ?? null;
+      if (body.seatIds.length > deps.config.MAX_SEATS_PER_CHECKOUT) {
+        throw unprocessable(`At most ${deps.config.MAX_SEATS_PER_CHECKOUT} seats per checkout`, { max: deps.config.MAX_SEATS_PER_CHECKOUT });
+      }
+      await precheckShowtime(deps, body.showtimeId);
+      const checkoutId = key ? checkoutIdForKey(user.id, key) : newCheckoutId();
+      const hash = requestHash(body.showtimeId, body.seatIds);
+      const input: CheckoutInput = { checkoutId, userId: user.id, showtimeId: body.showtimeId, seatIds: body.seatIds, requestHash: hash, idempotencyKey: key };
+      const start = new WithStartWorkflowOperation<typeof checkoutWorkflow>('checkoutWorkflow', {
+        workflowId: checkoutId,
+        taskQueue: deps.config.TASK_QUEUE,
+        args: [input],
+        workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+        typedSearchAttributes: [
+          { key: ShowtimeIdKey, value: String(body.showtimeId) },
+          { key: UserIdKey, value: String(user.id) },
+          { key: CheckoutStatusKey, value: 'HOLDING' },
+          { key: SeatCountKey, value: new Set(body.seatIds).size },
+        ],
+      });
+      let result: HoldResult;
+      try {
+        result = await deps.temporal.workflow.executeUpdateWithStart(holdUpdate, { args: [{ requestHash: hash }], startWorkflowOperation: start });
+      } catch (e) {
+        if (e instanceof WorkflowExecutionAlreadyStartedError) result = await replayClosedCheckout(deps, checkoutId, hash);
+        else throw appErrorFromWorkflow(e);
+      }
+      ctx.set('Location', `/api/v1/checkouts/${checkoutId}`);
+      return { status: 201, body: checkoutBody(result, result.payment.clientSecret) };
+    },
+  }),
+
+  route({
+    method: 'get',
+    path: '/checkouts/:id',
+    summary: 'A checkout (owner or admin)',
+    tags: TAGS,
+    auth: 'user',
+    params: CheckoutIdParams,
+    responses: { 200: { description: 'The checkout', schema: Checkout } },
+    handler: async ({ params, user }, deps) => ({ body: checkoutBody(await ownedBooking(deps, params.id, user)) }),
+  }),
+
+  route({
+    method: 'post',
+    path: '/checkouts/:id/cancel',
+    summary: 'Cancel an unpaid checkout and release its seats',
+    tags: TAGS,
+    auth: 'user',
+    params: CheckoutIdParams,
+    body: CancelBody,
+    responses: {
+      200: { description: 'Cancelled (or already closed)', schema: Checkout },
+      202: { description: 'Cancellation accepted, still releasing', schema: Checkout },
+      409: { description: 'Already confirmed: cancel the booking instead' },
+    },
+    handler: async ({ params, body, user }, deps) => {
+      const booking = await ownedBooking(deps, params.id, user);
+      if (booking.status === 'CONFIRMED') throw conflict('This checkout is paid; cancel the booking instead', { status: booking.status });
+      if (!OpenBookingStatuses.includes(booking.status)) return { body: checkoutBody(booking) };
+      const handle = deps.temporal.workflow.getHandle(params.id);
+      await handle.signal(cancelSignal, { reason: body.reason ?? 'cancelled by customer' });
+      await settle(handle, 5000);
+      const after = await ownedBooking(deps, params.id, user);
+      return { status: OpenBookingStatuses.includes(after.status) ? 202 : 200, body: checkoutBody(after) };
+    },
+  }),
+
+  route({
+    method: 'post',
+    path: '/checkouts/:id/pay',
+    summary: 'Pay a checkout with a test card (4242 4242 4242 4242 succeeds, 4000 0000 0000 0002 declines)',
+    tags: TAGS,
+    auth: 'user',
+    params: CheckoutIdParams,
+    body: CardPaymentBody,
+    responses: {
+      200: { description: 'Paid and confirmed (or already paid)', schema: Checkout },
+      202: { description: 'Payment accepted, confirmation in progress', schema: Checkout },
+      402: { description: 'PAYMENT_DECLINED: the card was declined; the hold stays until it expires' },
+      409: { description: 'The checkout is no longer awaiting payment' },
+    },
+    handler: async ({ params, body, user }, deps) => {
+      const booking = await ownedBooking(deps, params.id, user);
+      if (booking.status === 'CONFIRMED') return { body: checkoutBody(booking) };
+      if (booking.status !== 'AWAITING_PAYMENT' || !booking.payment) {
+        throw conflict('This checkout is not awaiting payment', { status: booking.status });
+      }
+      if (booking.userId !== user.id) throw forbidden('Only the customer can pay a checkout');
+      let event;
+      try {
+        event = await deps.payments.payWithTestCard(booking.payment.intentId, body.card);
+      } catch (e) {
+        if (e instanceof PaymentProviderError && e.code === 'PAYMENT_DECLINED') {
+          throw new AppError('VALIDATION_FAILED', 'Unknown test card: use 4242 4242 4242 4242 or 4000 0000 0000 0002', { in: 'body' });
+        }
+        if (e instanceof PaymentProviderError && !e.retryable) throw conflict(e.message);
+        throw e;
+      }
+      await ingestPaymentEvent(deps, event);
+      if (event.type === 'payment_intent.payment_failed') {
+        throw new AppError('PAYMENT_DECLINED', 'The card was declined', { reason: event.failureReason, checkoutId: params.id });
+      }
+      await settle(deps.temporal.workflow.getHandle(params.id), 5000);
+      const after = await ownedBooking(deps, params.id, user);
+      return { status: after.status === 'CONFIRMED' ? 200 : 202, body: checkoutBody(after) };
+    },
+  }),
+];

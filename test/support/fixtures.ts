@@ -1,0 +1,105 @@
+import type { DataSource } from 'typeorm';
+import { issueToken } from '../../api/auth.js';
+import type { AppDeps } from '../../api/deps.js';
+import type { Role } from '../../core/domain.js';
+import { parseHallLayout } from '../../core/hall-layout.js';
+import { Movie } from '../../db/entities/index.js';
+import { insertHall, insertShowtimeWithSeats, showtimeEnd } from '../../db/venue-store.js';
+
+let counter = 0;
+const unique = (): string => `${process.pid}-${Date.now().toString(36)}-${++counter}`;
+
+export interface TestUser {
+  id: number;
+  email: string;
+  role: Role;
+  token: string;
+}
+
+/** A user row plus a real token (password hashing is not what these tests are about). */
+export async function createUser(deps: AppDeps, role: Role = 'user'): Promise<TestUser> {
+  const email = `u-${unique()}@example.test`;
+  const res = await deps.ds.query(
+    "INSERT INTO users (email, name, password_hash, role, created_at) VALUES (?, 'Test User', 'scrypt$unused', ?, ?)",
+    [email, role, new Date()],
+  );
+  const id = Number(res.insertId);
+  return { id, email, role, token: await issueToken({ id, role }, deps) };
+}
+
+export async function createUsers(deps: AppDeps, n: number): Promise<TestUser[]> {
+  return Promise.all(Array.from({ length: n }, () => createUser(deps)));
+}
+
+export interface ShowtimeFixture {
+  showtimeId: number;
+  hallId: number;
+  movieId: number;
+  /** Show seat ids in row-major order. */
+  seatIds: number[];
+  startsAt: Date;
+}
+
+/** A movie, a small hall and one showtime with materialised seats. */
+export async function createShowtime(
+  ds: DataSource,
+  opts: { layout?: string[]; startsInMinutes?: number; basePrice?: number } = {},
+): Promise<ShowtimeFixture> {
+  const layout = opts.layout ?? ['RRRR.RRRR', 'PPPP.PPPP', 'VVVV.VVVV'];
+  const grid = parseHallLayout(layout);
+  if ('problems' in grid) throw new Error(grid.problems.join('; '));
+  const now = new Date();
+  const startsAt = new Date(now.getTime() + (opts.startsInMinutes ?? 24 * 60) * 60_000);
+  return ds.transaction(async (m) => {
+    const movie = await m.save(
+      Movie,
+      m.create(Movie, {
+        title: `Test Movie ${unique()}`,
+        synopsis: 'A test.',
+        runtimeMin: 100,
+        rating: 'PG',
+        posterUrl: null,
+        releaseDate: '2026-01-01',
+        availableFrom: new Date(now.getTime() - 86_400_000),
+        availableUntil: new Date(now.getTime() + 90 * 86_400_000),
+        createdAt: now,
+      }),
+    );
+    const hall = await insertHall(m, `Hall ${unique()}`, grid);
+    const st = await insertShowtimeWithSeats(m, {
+      movieId: movie.id,
+      hallId: hall.id,
+      startsAt,
+      endsAt: showtimeEnd(startsAt, movie.runtimeMin, 15),
+      basePrice: opts.basePrice ?? 1000,
+      currency: 'USD',
+      createdAt: now,
+    });
+    const seats: { id: number }[] = await m.query('SELECT id FROM show_seats WHERE showtime_id = ? ORDER BY id', [st.id]);
+    return { showtimeId: st.id, hallId: hall.id, movieId: movie.id, seatIds: seats.map((s) => Number(s.id)), startsAt };
+  });
+}
+
+export async function seatStatuses(ds: DataSource, seatIds: number[]): Promise<{ id: number; status: string; checkout_id: string | null; booking_id: string | null }[]> {
+  const rows = await ds.query(
+    `SELECT id, status, checkout_id, booking_id FROM show_seats WHERE id IN (${seatIds.map(() => '?').join(',')}) ORDER BY id`,
+    seatIds,
+  );
+  return rows.map((r: { id: number }) => ({ ...r, id: Number(r.id) }));
+}
+
+/** Polls until `check` returns a value (not undefined/false) or the time runs out. */
+export async function eventually<T>(check: () => Promise<T | undefined | false>, timeoutMs = 10_000, everyMs = 50): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await check();
+      if (v !== undefined && v !== false) return v;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > deadline) throw new Error(`condition not met in ${timeoutMs} ms${last ? `: ${String(last)}` : ''}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}

@@ -1,0 +1,71 @@
+import { NativeConnection, Runtime, type Worker, type WorkflowBundle } from '@temporalio/worker';
+import { createActivities } from '../../activities/index.js';
+import type { SeatEventPublisher } from '../../activities/seat-events.js';
+import type { SeatChangeSet } from '../../workflows/contracts.js';
+import { bundleWorkflows, createCheckoutWorker } from '../../worker/create-worker.js';
+import type { TestDeps } from './deps.js';
+
+let bundle: Promise<WorkflowBundle> | undefined;
+let runtimeInstalled = false;
+
+/** The workflow bundle, built once per test run (webpack is the slow part). */
+export const workflowBundle = (): Promise<WorkflowBundle> => (bundle ??= bundleWorkflows());
+
+/** Captures published seat changes, for assertions, and forwards them if asked. */
+export interface RecordingPublisher extends SeatEventPublisher {
+  changes: SeatChangeSet[];
+}
+
+export const recordingPublisher = (forward?: SeatEventPublisher): RecordingPublisher => {
+  const changes: SeatChangeSet[] = [];
+  return {
+    changes,
+    async publish(change) {
+      changes.push(change);
+      await forward?.publish(change);
+    },
+    async close() {
+      await forward?.close();
+    },
+  };
+};
+
+export interface TestWorker {
+  worker: Worker;
+  publisher: RecordingPublisher;
+  stop(): Promise<void>;
+}
+
+/** A real Temporal worker, in process, on the suite's own task queue, with activities built from the suite's deps. */
+export async function startTestWorker(deps: TestDeps, opts: { publisher?: SeatEventPublisher } = {}): Promise<TestWorker> {
+  if (!runtimeInstalled) {
+    runtimeInstalled = true;
+    Runtime.install({ shutdownSignals: [], logger: { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined } });
+  }
+  const publisher = recordingPublisher(opts.publisher);
+  const connection = await NativeConnection.connect({ address: deps.config.TEMPORAL_ADDRESS });
+  const worker = await createCheckoutWorker({
+    connection,
+    namespace: deps.config.TEMPORAL_NAMESPACE,
+    taskQueue: deps.config.TASK_QUEUE,
+    workflowBundle: await workflowBundle(),
+    activities: createActivities({
+      ds: deps.ds,
+      payments: deps.payments,
+      publisher,
+      clock: deps.clock,
+      log: deps.log,
+      settings: { holdTtlSeconds: deps.config.HOLD_TTL_SECONDS, maxSeatsPerCheckout: deps.config.MAX_SEATS_PER_CHECKOUT },
+    }),
+  });
+  const running = worker.run();
+  return {
+    worker,
+    publisher,
+    async stop() {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await running;
+      await connection.close();
+    },
+  };
+}

@@ -1,0 +1,42 @@
+import { fileURLToPath } from 'node:url';
+import { existsSync } from 'node:fs';
+import type { NativeConnection} from '@temporalio/worker';
+import { Worker, bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
+import type { Activities } from '../activities/index.js';
+
+/** workflows/index.ts from sources (tsx, tests) or dist/workflows/index.js from a build. */
+export function workflowsPath(): string {
+  const js = fileURLToPath(new URL('../workflows/index.js', import.meta.url));
+  return existsSync(js) ? js : fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
+}
+
+export const bundleWorkflows = (): Promise<WorkflowBundle> =>
+  bundleWorkflowCode({ workflowsPath: workflowsPath(), logger: { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined } });
+
+export interface CheckoutWorkerOptions {
+  connection: NativeConnection;
+  namespace: string;
+  taskQueue: string;
+  activities: Activities;
+  /** A pre-built bundle (tests build it once per run); otherwise bundled at start. */
+  workflowBundle?: WorkflowBundle;
+  identity?: string;
+}
+
+/** The one worker definition, shared by worker/main.ts and the tests. */
+export function createCheckoutWorker(o: CheckoutWorkerOptions): Promise<Worker> {
+  return Worker.create({
+    connection: o.connection,
+    namespace: o.namespace,
+    taskQueue: o.taskQueue,
+    activities: o.activities,
+    ...(o.workflowBundle ? { workflowBundle: o.workflowBundle } : { workflowsPath: workflowsPath() }),
+    ...(o.identity ? { identity: o.identity } : {}),
+    // In-flight activities get this long to finish on SIGTERM before they are handed back.
+    shutdownGraceTime: '10s',
+    maxConcurrentActivityTaskExecutions: 200,
+    maxConcurrentLocalActivityExecutions: 200,
+    maxConcurrentWorkflowTaskExecutions: 100,
+    maxCachedWorkflows: 2000,
+  });
+}

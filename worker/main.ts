@@ -1,0 +1,52 @@
+import { NativeConnection, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
+import { systemClock } from '../core/clock.js';
+import { loadConfigOrExit } from '../core/config.js';
+import { createLogger } from '../core/logger.js';
+import { createDataSource } from '../db/data-source.js';
+import { createActivities } from '../activities/index.js';
+import { createPaymentProvider } from '../activities/payments/index.js';
+import { createSeatEventPublisher } from '../activities/seat-events.js';
+import { createCheckoutWorker } from './create-worker.js';
+
+const config = loadConfigOrExit();
+const log = createLogger(config.LOG_LEVEL, { component: 'worker', taskQueue: config.TASK_QUEUE });
+
+Runtime.install({
+  logger: {
+    log: (level, message, meta) => log[level === 'WARN' ? 'warn' : level === 'ERROR' ? 'error' : level === 'INFO' ? 'info' : 'debug'](meta ?? {}, message),
+    trace: () => undefined,
+    debug: (message, meta) => log.debug(meta ?? {}, message),
+    info: (message, meta) => log.info(meta ?? {}, message),
+    warn: (message, meta) => log.warn(meta ?? {}, message),
+    error: (message, meta) => log.error(meta ?? {}, message),
+  },
+  telemetryOptions: {
+    logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} },
+    metrics: { prometheus: { bindAddress: `0.0.0.0:${config.WORKER_METRICS_PORT}` } },
+  },
+});
+
+const ds = createDataSource({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE });
+await ds.initialize();
+const publisher = createSeatEventPublisher(config.REDIS_URL, log);
+const activities = createActivities({
+  ds,
+  payments: createPaymentProvider(config, ds, systemClock),
+  publisher,
+  clock: systemClock,
+  log,
+  settings: { holdTtlSeconds: config.HOLD_TTL_SECONDS, maxSeatsPerCheckout: config.MAX_SEATS_PER_CHECKOUT },
+});
+const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+const worker = await createCheckoutWorker({ connection, namespace: config.TEMPORAL_NAMESPACE, taskQueue: config.TASK_QUEUE, activities });
+
+// Runtime installs SIGTERM/SIGINT handlers: the worker stops polling, lets running activities finish within
+// shutdownGraceTime (or hands them back to the server), then run() resolves.
+const running = worker.run();
+log.info({ metricsPort: config.WORKER_METRICS_PORT }, 'worker running');
+try {
+  await running;
+} finally {
+  await Promise.allSettled([connection.close(), ds.destroy(), publisher.close()]);
+  log.info('worker stopped');
+}
