@@ -1,7 +1,19 @@
 import type { AnyRouteSpec } from '../route.js';
 import { adminBookingRoutes } from './admin/bookings.js';
+import { adminRoutes } from './admin/index.js';
+import { authRoutes } from './auth.js';
 import { bookingRoutes } from './bookings.js';
+import { catalogRoutes } from './catalog.js';
 import { checkoutRoutes } from './checkouts.js';
+import { showtimeRoutes } from './showtimes.js';
 
 /** Every /api/v1 endpoint, grouped by resource; each module exports its specs. */
-export const apiRoutes: AnyRouteSpec[] = [...checkoutRoutes, ...bookingRoutes, ...adminBookingRoutes];
+export const apiRoutes: AnyRouteSpec[] = [
+  ...authRoutes,
+  ...catalogRoutes,
+  ...showtimeRoutes,
+  ...checkoutRoutes,
+  ...bookingRoutes,
+  ...adminRoutes,
+  ...adminBookingRoutes,
+];

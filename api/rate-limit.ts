@@ -1,0 +1,94 @@
+import type { Context } from 'koa';
+import type { Redis } from 'ioredis';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { AppError } from '../core/errors.js';
+
+/**
+ * Brute-force and abuse limits for the credential endpoints. Counters live in
+ * Redis (keys `rl:<rule>:<key>`), so every API node shares them; if Redis is
+ * unreachable each node falls back to an in-memory counter with the same
+ * rule rather than failing the request. docs/api.md lists them.
+ */
+export interface LimitRule {
+  /** Attempts allowed per window. */
+  points: number;
+  /** Window length in seconds. */
+  duration: number;
+}
+
+export const RATE_LIMITS = {
+  /** Every login attempt, per client IP. */
+  loginPerIp: { points: 30, duration: 60 },
+  /** Every login attempt, per client IP and email. */
+  loginPerIpAndEmail: { points: 10, duration: 60 },
+  /** Failed logins per account (email), from any IP: slows distributed guessing. */
+  loginFailuresPerAccount: { points: 50, duration: 15 * 60 },
+  /** Every registration attempt, per client IP. */
+  registerPerIp: { points: 5, duration: 60 },
+  /** Registration attempts per email, from any IP. */
+  registerPerEmail: { points: 5, duration: 60 * 60 },
+} satisfies Record<string, LimitRule>;
+
+export type LimitName = keyof typeof RATE_LIMITS;
+
+type Limiters = Record<LimitName, RateLimiterAbstract>;
+
+const byClient = new WeakMap<Redis, Limiters>();
+
+function limiters(redis: Redis): Limiters {
+  let l = byClient.get(redis);
+  if (!l) {
+    const make = (name: LimitName): RateLimiterAbstract => {
+      const rule = RATE_LIMITS[name];
+      return new RateLimiterRedis({
+        storeClient: redis,
+        keyPrefix: `rl:${name}`,
+        points: rule.points,
+        duration: rule.duration,
+        rejectIfRedisNotReady: true,
+        insuranceLimiter: new RateLimiterMemory({ keyPrefix: `rl:${name}`, points: rule.points, duration: rule.duration }),
+      });
+    };
+    l = {
+      loginPerIp: make('loginPerIp'),
+      loginPerIpAndEmail: make('loginPerIpAndEmail'),
+      loginFailuresPerAccount: make('loginFailuresPerAccount'),
+      registerPerIp: make('registerPerIp'),
+      registerPerEmail: make('registerPerEmail'),
+    };
+    byClient.set(redis, l);
+  }
+  return l;
+}
+
+function tooMany(ctx: Context, name: LimitName, msBeforeNext: number): AppError {
+  const seconds = Math.max(1, Math.ceil(msBeforeNext / 1000));
+  ctx.set('Retry-After', String(seconds));
+  return new AppError('RATE_LIMITED', `Too many attempts; retry in ${seconds} s`, { limit: name, retryAfterSeconds: seconds });
+}
+
+/** Counts one attempt against the rule; throws 429 RATE_LIMITED (with Retry-After) when the window is used up. */
+export async function consume(ctx: Context, redis: Redis, name: LimitName, key: string): Promise<void> {
+  try {
+    await limiters(redis)[name].consume(key);
+  } catch (e) {
+    if (e instanceof RateLimiterRes) throw tooMany(ctx, name, e.msBeforeNext);
+    throw e;
+  }
+}
+
+/** Throws 429 if the rule's window is already used up, without counting an attempt. */
+export async function ensureNotExhausted(ctx: Context, redis: Redis, name: LimitName, key: string): Promise<void> {
+  const res = await limiters(redis)[name].get(key);
+  if (res && res.consumedPoints >= RATE_LIMITS[name].points) throw tooMany(ctx, name, res.msBeforeNext);
+}
+
+/** Counts one event (e.g. a failed login) without refusing the current request. */
+export async function record(redis: Redis, name: LimitName, key: string): Promise<void> {
+  await limiters(redis)[name].consume(key).catch((e: unknown) => {
+    if (!(e instanceof RateLimiterRes)) throw e;
+  });
+}
+
+/** The client address (X-Forwarded-For is trusted: the app runs with proxy=true behind the load balancer). */
+export const clientIp = (ctx: Context): string => ctx.ip || 'unknown';

@@ -1,0 +1,17 @@
+import { adminHallRoutes } from './halls.js';
+import { adminMovieRoutes } from './movies.js';
+import { adminActorRoutes, adminGenreRoutes } from './people-and-genres.js';
+import { adminReportRoutes } from './reports.js';
+import { adminShowtimeRoutes } from './showtimes.js';
+import { adminUserRoutes } from './users.js';
+
+/** The box-office admin API (role admin): catalog, halls, showtimes, users, reports. */
+export const adminRoutes = [
+  ...adminMovieRoutes,
+  ...adminGenreRoutes,
+  ...adminActorRoutes,
+  ...adminHallRoutes,
+  ...adminShowtimeRoutes,
+  ...adminUserRoutes,
+  ...adminReportRoutes,
+];

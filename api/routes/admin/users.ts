@@ -1,0 +1,40 @@
+import { notFound } from '../../../core/errors.js';
+import { getUser, listUsers } from '../../../db/queries/users.js';
+import { route } from '../../route.js';
+import { UserPage, UserQuery } from '../../schemas/admin.js';
+import { UserEnvelope } from '../../schemas/auth.js';
+import { IdParams } from '../../schemas/common.js';
+import { tags } from './support.js';
+
+export const adminUserRoutes = [
+  route({
+    method: 'get',
+    path: '/admin/users',
+    summary: 'Users, oldest first',
+    tags,
+    auth: 'admin',
+    query: UserQuery,
+    responses: { 200: { description: 'A page of users', schema: UserPage } },
+    handler: async ({ query }, deps) => {
+      const q = query.q?.trim() ? query.q.trim() : undefined;
+      const result = await listUsers(deps.ds, { q, role: query.role, limit: query.limit, offset: query.offset });
+      return { body: { ...result, limit: query.limit, offset: query.offset } };
+    },
+  }),
+
+  route({
+    method: 'post',
+    path: '/admin/users/:id/promote',
+    summary: 'Make a user an admin (effective from their next login: the role travels in the token)',
+    tags,
+    auth: 'admin',
+    params: IdParams,
+    responses: { 200: { description: 'The user, now an admin (idempotent)', schema: UserEnvelope } },
+    handler: async ({ params }, deps) => {
+      await deps.ds.query("UPDATE users SET role = 'admin' WHERE id = ?", [params.id]);
+      const user = await getUser(deps.ds, params.id);
+      if (!user) throw notFound('user', params.id);
+      return { body: { user } };
+    },
+  }),
+];

@@ -1,0 +1,81 @@
+import { notFound } from '../../core/errors.js';
+import { seatMapCache } from '../../db/queries/seat-map.js';
+import { findShowtimes, getShowtime } from '../../db/queries/showtimes.js';
+import { route } from '../route.js';
+import { IdParams } from '../schemas/common.js';
+import { utcDayRange } from '../schemas/params.js';
+import { IfNoneMatchHeaders, SeatMapSchema, ShowtimePage, ShowtimeQuery, ShowtimeSchema } from '../schemas/showtimes.js';
+
+const tags = ['showtimes'];
+
+/** If-None-Match: `*` or a list of (weak or strong) tags; weak comparison as RFC 9110 prescribes for GET. */
+export function etagMatches(header: string | undefined, etag: string): boolean {
+  if (!header) return false;
+  const opaque = (t: string): string => t.trim().replace(/^W\//, '');
+  const mine = opaque(etag);
+  return header.split(',').some((t) => t.trim() === '*' || opaque(t) === mine);
+}
+
+export const showtimeRoutes = [
+  route({
+    method: 'get',
+    path: '/showtimes',
+    summary: 'Upcoming scheduled showtimes',
+    tags,
+    query: ShowtimeQuery,
+    responses: { 200: { description: 'A page of showtimes, soonest first', schema: ShowtimePage } },
+    handler: async ({ query }, deps) => {
+      const now = deps.clock.now();
+      const day = query.date ? utcDayRange(query.date) : undefined;
+      const result = await findShowtimes(
+        deps.ds,
+        {
+          movieId: query.movie,
+          hallId: query.hall,
+          status: 'scheduled',
+          after: now,
+          from: day?.[0],
+          to: day?.[1],
+          limit: query.limit,
+          offset: query.offset,
+        },
+        now,
+      );
+      return { body: { ...result, limit: query.limit, offset: query.offset } };
+    },
+  }),
+
+  route({
+    method: 'get',
+    path: '/showtimes/:id',
+    summary: 'A showtime with its movie, hall and seats left',
+    tags,
+    params: IdParams,
+    responses: { 200: { description: 'The showtime (any status, past ones too)', schema: ShowtimeSchema } },
+    handler: async ({ params }, deps) => {
+      const showtime = await getShowtime(deps.ds, params.id, deps.clock.now());
+      if (!showtime) throw notFound('showtime', params.id);
+      return { body: showtime };
+    },
+  }),
+
+  route({
+    method: 'get',
+    path: '/showtimes/:id/seats',
+    summary: 'The seat map (ETag / If-None-Match supported)',
+    tags,
+    params: IdParams,
+    headers: IfNoneMatchHeaders,
+    responses: {
+      200: { description: 'Every seat with its status now', schema: SeatMapSchema },
+      304: { description: 'The map has not changed since the ETag sent in If-None-Match' },
+    },
+    handler: async ({ params, ctx }, deps) => {
+      const reply = await seatMapCache(deps.ds).read(params.id, deps.clock.now());
+      if (!reply) throw notFound('showtime', params.id);
+      const headers = { ETag: reply.etag, 'Cache-Control': 'no-cache' };
+      if (etagMatches(ctx.get('if-none-match'), reply.etag)) return { status: 304, headers };
+      return { headers: { ...headers, 'Content-Type': 'application/json; charset=utf-8' }, body: reply.body() };
+    },
+  }),
+];

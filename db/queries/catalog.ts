@@ -1,0 +1,174 @@
+import { findShowtimes } from './showtimes.js';
+import { likeContains, num, type Sql } from './sql.js';
+
+export interface GenreView {
+  id: number;
+  name: string;
+}
+
+export interface ActorView {
+  id: number;
+  name: string;
+}
+
+export interface MovieView {
+  id: number;
+  title: string;
+  synopsis: string;
+  runtimeMin: number;
+  rating: string;
+  posterUrl: string | null;
+  releaseDate: string;
+  availableFrom: Date;
+  availableUntil: Date;
+  genres: GenreView[];
+}
+
+export interface CastMember extends ActorView {
+  billingOrder: number;
+}
+
+export const MovieSorts = ['title', 'release_date', '-release_date'] as const;
+export type MovieSort = (typeof MovieSorts)[number];
+
+export interface MovieFilter {
+  /** Text contained in the title, the synopsis or an actor's name. */
+  q?: string;
+  /** A genre id (all digits) or a genre name. */
+  genre?: string;
+  actorId?: number;
+  /** Has a scheduled showtime starting in [dayStart, dayEnd). */
+  showingOn?: [Date, Date];
+  /** [available_from, available_until) overlaps [dayStart, dayEnd). */
+  availableOn?: [Date, Date];
+  sort: MovieSort;
+  limit: number;
+  offset: number;
+}
+
+const MOVIE_COLUMNS = `m.id, m.title, m.synopsis, m.runtime_min AS runtimeMin, m.rating, m.poster_url AS posterUrl,
+  DATE_FORMAT(m.release_date, '%Y-%m-%d') AS releaseDate, m.available_from AS availableFrom, m.available_until AS availableUntil`;
+
+const ORDER: Record<MovieSort, string> = {
+  title: 'm.title, m.id',
+  release_date: 'm.release_date, m.title, m.id',
+  '-release_date': 'm.release_date DESC, m.title, m.id',
+};
+
+type MovieRow = Omit<MovieView, 'genres'>;
+
+async function withGenres(sql: Sql, rows: MovieRow[]): Promise<MovieView[]> {
+  const byMovie = await genresOf(sql, rows.map((r) => r.id));
+  return rows.map((r) => ({ ...r, genres: byMovie.get(r.id) ?? [] }));
+}
+
+/** Genres of several movies in one query, by name. */
+export async function genresOf(sql: Sql, movieIds: number[]): Promise<Map<number, GenreView[]>> {
+  const out = new Map<number, GenreView[]>();
+  if (movieIds.length === 0) return out;
+  const rows: { movieId: number; id: number; name: string }[] = await sql.query(
+    `SELECT mg.movie_id AS movieId, g.id, g.name FROM movie_genres mg JOIN genres g ON g.id = mg.genre_id
+     WHERE mg.movie_id IN (?) ORDER BY g.name, g.id`,
+    [movieIds],
+  );
+  for (const r of rows) {
+    const list = out.get(r.movieId) ?? [];
+    list.push({ id: r.id, name: r.name });
+    out.set(r.movieId, list);
+  }
+  return out;
+}
+
+/** The movie list: every filter is an indexed EXISTS, so one movie appears once whatever matches. */
+export async function searchMovies(sql: Sql, f: MovieFilter): Promise<{ items: MovieView[]; total: number }> {
+  const clauses: string[] = [];
+  const params: unknown[] = [];
+  if (f.q) {
+    const like = likeContains(f.q);
+    clauses.push(`(m.title LIKE ? ESCAPE '!' OR m.synopsis LIKE ? ESCAPE '!' OR EXISTS (
+      SELECT 1 FROM movie_actors ma JOIN actors a ON a.id = ma.actor_id WHERE ma.movie_id = m.id AND a.name LIKE ? ESCAPE '!'))`);
+    params.push(like, like, like);
+  }
+  if (f.genre !== undefined) {
+    if (/^\d{1,10}$/.test(f.genre)) {
+      clauses.push('EXISTS (SELECT 1 FROM movie_genres mg WHERE mg.movie_id = m.id AND mg.genre_id = ?)');
+      params.push(Number(f.genre));
+    } else {
+      clauses.push(`EXISTS (SELECT 1 FROM movie_genres mg JOIN genres g ON g.id = mg.genre_id
+        WHERE mg.movie_id = m.id AND g.name = ?)`);
+      params.push(f.genre);
+    }
+  }
+  if (f.actorId !== undefined) {
+    clauses.push('EXISTS (SELECT 1 FROM movie_actors ma WHERE ma.movie_id = m.id AND ma.actor_id = ?)');
+    params.push(f.actorId);
+  }
+  if (f.showingOn) {
+    clauses.push(`EXISTS (SELECT 1 FROM showtimes st WHERE st.movie_id = m.id AND st.status = 'scheduled'
+      AND st.starts_at >= ? AND st.starts_at < ?)`);
+    params.push(...f.showingOn);
+  }
+  if (f.availableOn) {
+    clauses.push('m.available_from < ? AND m.available_until > ?');
+    params.push(f.availableOn[1], f.availableOn[0]);
+  }
+  const w = clauses.length ? `WHERE ${clauses.join(' AND ')}` : '';
+  const [rows, [count]]: [MovieRow[], { n: number }[]] = await Promise.all([
+    sql.query(`SELECT ${MOVIE_COLUMNS} FROM movies m ${w} ORDER BY ${ORDER[f.sort]} LIMIT ? OFFSET ?`, [
+      ...params,
+      f.limit,
+      f.offset,
+    ]),
+    sql.query(`SELECT COUNT(*) AS n FROM movies m ${w}`, params),
+  ]);
+  return { items: await withGenres(sql, rows), total: num(count?.n) };
+}
+
+export async function getMovie(sql: Sql, id: number): Promise<MovieView | null> {
+  const [row]: MovieRow[] = await sql.query(`SELECT ${MOVIE_COLUMNS} FROM movies m WHERE m.id = ?`, [id]);
+  if (!row) return null;
+  const [movie] = await withGenres(sql, [row]);
+  return movie ?? null;
+}
+
+/** The cast in billing order. */
+export async function castOf(sql: Sql, movieId: number): Promise<CastMember[]> {
+  const rows: CastMember[] = await sql.query(
+    `SELECT a.id, a.name, ma.billing_order AS billingOrder FROM movie_actors ma JOIN actors a ON a.id = ma.actor_id
+     WHERE ma.movie_id = ? ORDER BY ma.billing_order, a.id`,
+    [movieId],
+  );
+  return rows;
+}
+
+export async function listGenres(sql: Sql, page: { limit: number; offset: number }): Promise<{ items: GenreView[]; total: number }> {
+  const [items, [count]]: [GenreView[], { n: number }[]] = await Promise.all([
+    sql.query('SELECT id, name FROM genres ORDER BY name, id LIMIT ? OFFSET ?', [page.limit, page.offset]),
+    sql.query('SELECT COUNT(*) AS n FROM genres'),
+  ]);
+  return { items, total: num(count?.n) };
+}
+
+export async function listActors(
+  sql: Sql,
+  f: { q?: string; limit: number; offset: number },
+): Promise<{ items: ActorView[]; total: number }> {
+  const w = f.q ? "WHERE name LIKE ? ESCAPE '!'" : '';
+  const params = f.q ? [likeContains(f.q)] : [];
+  const [items, [count]]: [ActorView[], { n: number }[]] = await Promise.all([
+    sql.query(`SELECT id, name FROM actors ${w} ORDER BY name, id LIMIT ? OFFSET ?`, [...params, f.limit, f.offset]),
+    sql.query(`SELECT COUNT(*) AS n FROM actors ${w}`, params),
+  ]);
+  return { items, total: num(count?.n) };
+}
+
+/** A movie with its cast and (at most 100) upcoming scheduled showtimes, soonest first. */
+export async function getMovieDetail(sql: Sql, id: number, now: Date) {
+  const movie = await getMovie(sql, id);
+  if (!movie) return null;
+  const [actors, showtimes] = await Promise.all([
+    castOf(sql, id),
+    findShowtimes(sql, { movieId: id, status: 'scheduled', after: now, limit: 100, offset: 0 }, now),
+  ]);
+  return { ...movie, actors, showtimes: showtimes.items };
+}

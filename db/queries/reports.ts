@@ -1,0 +1,149 @@
+import type { ShowtimeStatus } from '../../core/domain.js';
+import { num, type Sql } from './sql.js';
+
+/**
+ * Admin reports, aggregated in SQL. Every report selects showtimes by their
+ * start, in UTC: [from, to) here, whole days at the HTTP layer.
+ */
+export interface Range {
+  from: Date;
+  to: Date;
+}
+
+const pct = (part: number, whole: number): number => (whole === 0 ? 0 : Math.round((part / whole) * 1000) / 10);
+
+export interface OccupancyItem {
+  showtimeId: number;
+  startsAt: Date;
+  status: ShowtimeStatus;
+  movie: { id: number; title: string };
+  hall: { id: number; name: string };
+  total: number;
+  booked: number;
+  held: number;
+  available: number;
+  occupancyPct: number;
+}
+
+/** Seats per scheduled showtime: booked, held (live holds only) and available (expired holds included). */
+export async function occupancy(sql: Sql, r: Range, now: Date, page: { limit: number; offset: number }) {
+  const seatSums = `COUNT(ss.id) AS total, SUM(ss.status = 'booked') AS booked,
+    SUM(ss.status = 'held' AND (ss.held_until IS NULL OR ss.held_until >= ?)) AS held`;
+  const rangeWhere = "st.status = 'scheduled' AND st.starts_at >= ? AND st.starts_at < ?";
+  const [rows, [totals]] = await Promise.all([
+    sql.query(
+      `SELECT st.id, st.starts_at, st.status, m.id AS movie_id, m.title, h.id AS hall_id, h.name AS hall_name, ${seatSums}
+       FROM showtimes st JOIN movies m ON m.id = st.movie_id JOIN halls h ON h.id = st.hall_id
+       LEFT JOIN show_seats ss ON ss.showtime_id = st.id
+       WHERE ${rangeWhere}
+       GROUP BY st.id, st.starts_at, st.status, m.id, m.title, h.id, h.name
+       ORDER BY st.starts_at, st.id LIMIT ? OFFSET ?`,
+      [now, r.from, r.to, page.limit, page.offset],
+    ) as Promise<Record<string, unknown>[]>,
+    sql.query(
+      `SELECT COUNT(DISTINCT st.id) AS showtimes, ${seatSums}
+       FROM showtimes st LEFT JOIN show_seats ss ON ss.showtime_id = st.id WHERE ${rangeWhere}`,
+      [now, r.from, r.to],
+    ) as Promise<Record<string, unknown>[]>,
+  ]);
+  const items: OccupancyItem[] = rows.map((row) => {
+    const total = num(row.total);
+    const booked = num(row.booked);
+    const held = num(row.held);
+    return {
+      showtimeId: num(row.id),
+      startsAt: row.starts_at as Date,
+      status: row.status as ShowtimeStatus,
+      movie: { id: num(row.movie_id), title: String(row.title) },
+      hall: { id: num(row.hall_id), name: String(row.hall_name) },
+      total,
+      booked,
+      held,
+      available: total - booked - held,
+      occupancyPct: pct(booked, total),
+    };
+  });
+  const seats = num(totals?.total);
+  const booked = num(totals?.booked);
+  const held = num(totals?.held);
+  return {
+    items,
+    total: num(totals?.showtimes),
+    totals: { showtimes: num(totals?.showtimes), seats, booked, held, available: seats - booked - held, occupancyPct: pct(booked, seats) },
+  };
+}
+
+/**
+ * CONFIRMED and REFUNDED bookings of showtimes in the range, one row each with
+ * its seat count: the base of the revenue and popularity reports. Other
+ * statuses never took (or kept) money.
+ */
+const SOLD = `SELECT b.id, b.status, b.amount, b.currency, st.movie_id, DATE_FORMAT(st.starts_at, '%Y-%m-%d') AS day,
+    (SELECT COUNT(*) FROM booking_seats bs WHERE bs.booking_id = b.id) AS seats
+  FROM bookings b JOIN showtimes st ON st.id = b.showtime_id
+  WHERE b.status IN ('CONFIRMED', 'REFUNDED') AND st.starts_at >= ? AND st.starts_at < ?`;
+
+const FIGURES = `x.currency,
+  SUM(x.status = 'CONFIRMED') AS bookings,
+  SUM(CASE WHEN x.status = 'CONFIRMED' THEN x.seats ELSE 0 END) AS seats,
+  SUM(CASE WHEN x.status = 'CONFIRMED' THEN x.amount ELSE 0 END) AS revenue,
+  SUM(x.status = 'REFUNDED') AS refundedBookings,
+  SUM(CASE WHEN x.status = 'REFUNDED' THEN x.amount ELSE 0 END) AS refundedAmount`;
+
+export interface RevenueFigures {
+  currency: string;
+  bookings: number;
+  seats: number;
+  revenue: number;
+  refundedBookings: number;
+  refundedAmount: number;
+}
+
+const figures = (row: Record<string, unknown>): RevenueFigures => ({
+  currency: String(row.currency),
+  bookings: num(row.bookings),
+  seats: num(row.seats),
+  revenue: num(row.revenue),
+  refundedBookings: num(row.refundedBookings),
+  refundedAmount: num(row.refundedAmount),
+});
+
+/** Money per currency: in total, per movie (highest revenue first) and per showtime day. */
+export async function revenue(sql: Sql, r: Range) {
+  const params = [r.from, r.to];
+  const [totals, byMovie, byDay]: Record<string, unknown>[][] = await Promise.all([
+    sql.query(`SELECT ${FIGURES} FROM (${SOLD}) x GROUP BY x.currency ORDER BY x.currency`, params),
+    sql.query(
+      `SELECT m.id AS movieId, m.title, ${FIGURES} FROM (${SOLD}) x JOIN movies m ON m.id = x.movie_id
+       GROUP BY m.id, m.title, x.currency ORDER BY revenue DESC, m.title, m.id, x.currency`,
+      params,
+    ),
+    sql.query(`SELECT x.day, ${FIGURES} FROM (${SOLD}) x GROUP BY x.day, x.currency ORDER BY x.day, x.currency`, params),
+  ]);
+  return {
+    totals: totals!.map(figures),
+    byMovie: byMovie!.map((row) => ({ movieId: num(row.movieId), title: String(row.title), ...figures(row) })),
+    byDay: byDay!.map((row) => ({ day: String(row.day), ...figures(row) })),
+  };
+}
+
+/** Movies by seats of CONFIRMED bookings, most first (ties: more bookings, then title). */
+export async function popular(sql: Sql, r: Range, limit: number) {
+  const rows: Record<string, unknown>[] = await sql.query(
+    `SELECT m.id AS movieId, m.title, SUM(x.seats) AS seatsBooked, COUNT(*) AS bookings,
+       (SELECT COUNT(*) FROM showtimes s2 WHERE s2.movie_id = m.id AND s2.status = 'scheduled'
+          AND s2.starts_at >= ? AND s2.starts_at < ?) AS showtimes
+     FROM (${SOLD}) x JOIN movies m ON m.id = x.movie_id
+     WHERE x.status = 'CONFIRMED'
+     GROUP BY m.id, m.title ORDER BY seatsBooked DESC, bookings DESC, m.title, m.id LIMIT ?`,
+    [r.from, r.to, r.from, r.to, limit],
+  );
+  return rows.map((row, i) => ({
+    rank: i + 1,
+    movieId: num(row.movieId),
+    title: String(row.title),
+    seatsBooked: num(row.seatsBooked),
+    bookings: num(row.bookings),
+    showtimes: num(row.showtimes),
+  }));
+}
