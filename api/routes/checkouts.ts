@@ -11,7 +11,6 @@ import {
   UserIdKey,
   cancelSignal,
   holdUpdate,
-  statusQuery,
   type CheckoutInput,
   type CheckoutState,
   type HoldResult,
@@ -70,7 +69,8 @@ async function precheckShowtime(deps: AppDeps, showtimeId: number): Promise<void
 
 /** A retried POST whose checkout already closed: answer as the first request was answered. */
 async function replayClosedCheckout(deps: AppDeps, checkoutId: string, hash: string): Promise<HoldResult> {
-  const state: CheckoutState = await deps.temporal.workflow.getHandle<typeof checkoutWorkflow>(checkoutId).query(statusQuery);
+  // The workflow's result is its final state, read from history: no worker replay needed.
+  const state: CheckoutState = await deps.temporal.workflow.getHandle<typeof checkoutWorkflow>(checkoutId).result();
   if (state.requestHash !== hash) {
     throw new AppError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was already used with a different request');
   }

@@ -16,7 +16,12 @@ export async function freshDatabase(suite: string, { migrate = true } = {}): Pro
   await ensureDatabase(url);
   const ds = createDataSource({ url, poolSize: 30 });
   await ds.initialize();
-  if (migrate) await ds.runMigrations();
+  if (migrate) {
+    await ds.runMigrations();
+    // Suites share one Temporal server but not one database: ids derived from user ids (Idempotency-Key
+    // checkouts) must not collide with a workflow a previous run left on that server.
+    await ds.query(`ALTER TABLE users AUTO_INCREMENT = ${1_000_000 + Math.floor(Math.random() * 1_000_000_000)}`);
+  }
   return {
     url,
     ds,
