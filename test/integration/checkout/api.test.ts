@@ -103,7 +103,7 @@ describe('checkout and booking API', function () {
         const res = await post(path, name === 'no token' ? null : alice, body);
         expect(res.status).to.equal(status);
         expect(res.body.error.code).to.equal(code);
-        expect(res.body.error.message).to.be.a('string').that.is.not.empty;
+        expect(res.body.error.message).to.be.a('string').with.length.greaterThan(0);
         expect(await snapshot()).to.deep.equal(before);
       });
     }

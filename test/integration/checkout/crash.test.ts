@@ -10,7 +10,7 @@ describe('worker crash mid-checkout', function () {
   this.timeout(180_000);
   let deps: TestDeps;
   let api: TestApi;
-  let workers: WorkerProcess[] = [];
+  const workers: WorkerProcess[] = [];
   let show: ShowtimeFixture;
   let users: TestUser[];
 
