@@ -1,3 +1,4 @@
+import type { DataSource } from 'typeorm';
 import type { SeatStatus, SeatType, ShowtimeStatus } from '../../core/domain.js';
 import { seatLabel } from '../../core/hall-layout.js';
 import { num, type Sql } from './sql.js';
@@ -183,7 +184,7 @@ export class SeatMapCache {
     private readonly sql: Sql,
     opts: SeatMapCacheOptions = {},
   ) {
-    this.maxEntries = opts.maxEntries ?? 2000;
+    this.maxEntries = opts.maxEntries ?? 500;
     this.maxAgeMs = opts.maxAgeMs ?? 5000;
   }
 
@@ -258,14 +259,32 @@ export class SeatMapCache {
   }
 }
 
+interface CallbackPool {
+  query(sql: string, values: unknown[], cb: (err: Error | null, rows: unknown) => void): void;
+}
+
+/**
+ * The hot path talks to the driver's mysql2 pool directly (same connection
+ * options: UTC, big numbers), skipping TypeORM's per-query QueryRunner; any
+ * other data source goes through its own query().
+ */
+export function directSql(ds: DataSource | Sql): Sql {
+  const pool = (ds as { driver?: { pool?: CallbackPool } }).driver?.pool;
+  if (!pool || typeof pool.query !== 'function') return ds;
+  return {
+    query: (sql: string, params: unknown[] = []) =>
+      new Promise((resolve, reject) => pool.query(sql, params, (err, rows) => (err ? reject(err) : resolve(rows)))),
+  };
+}
+
 const caches = new WeakMap<object, SeatMapCache>();
 
 /** One cache per data source (per process in production, per test database in tests). */
-export function seatMapCache(sql: Sql): SeatMapCache {
-  let c = caches.get(sql);
+export function seatMapCache(ds: DataSource | Sql): SeatMapCache {
+  let c = caches.get(ds);
   if (!c) {
-    c = new SeatMapCache(sql);
-    caches.set(sql, c);
+    c = new SeatMapCache(directSql(ds));
+    caches.set(ds, c);
   }
   return c;
 }
