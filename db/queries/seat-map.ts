@@ -153,6 +153,11 @@ export interface SeatMapReply {
   body(): Buffer;
 }
 
+interface Head {
+  v: number;
+  s: ShowtimeStatus;
+}
+
 interface Entry {
   snapshot: SeatSnapshot;
   loadedAt: number;
@@ -177,6 +182,7 @@ export interface SeatMapCacheOptions {
 export class SeatMapCache {
   private readonly entries = new Map<number, Entry>();
   private readonly loading = new Map<number, Promise<Entry | null>>();
+  private readonly heads = new Map<number, { current: Promise<Head | undefined>; next?: Promise<Head | undefined> }>();
   private readonly maxEntries: number;
   private readonly maxAgeMs: number;
 
@@ -189,10 +195,7 @@ export class SeatMapCache {
   }
 
   async read(showtimeId: number, now: Date): Promise<SeatMapReply | null> {
-    const [head]: { v: number | string; s: ShowtimeStatus }[] = await this.sql.query(
-      'SELECT seat_version AS v, status AS s FROM showtimes WHERE id = ?',
-      [showtimeId],
-    );
+    const head = await this.head(showtimeId);
     if (!head) {
       this.entries.delete(showtimeId);
       return null;
@@ -208,6 +211,33 @@ export class SeatMapCache {
       if (!entry) return null;
     }
     return this.reply(entry!, now);
+  }
+
+  /**
+   * The showtime's version and status, read by a statement that starts after
+   * this call: requests arriving while a read is in flight share the next one
+   * (single flight, never an older answer), which keeps a busy showtime at
+   * about one primary-key read per round trip instead of one per request.
+   */
+  private head(showtimeId: number): Promise<Head | undefined> {
+    const flight = this.heads.get(showtimeId);
+    if (!flight) return this.startHead(showtimeId);
+    flight.next ??= flight.current.then(
+      () => this.startHead(showtimeId),
+      () => this.startHead(showtimeId),
+    );
+    return flight.next;
+  }
+
+  private startHead(showtimeId: number): Promise<Head | undefined> {
+    const current: Promise<Head | undefined> = this.sql
+      .query('SELECT seat_version AS v, status AS s FROM showtimes WHERE id = ?', [showtimeId])
+      .then((rows: { v: number | string; s: ShowtimeStatus }[]) => (rows[0] ? { v: num(rows[0].v), s: rows[0].s } : undefined))
+      .finally(() => {
+        if (this.heads.get(showtimeId)?.current === current) this.heads.delete(showtimeId);
+      });
+    this.heads.set(showtimeId, { current });
+    return current;
   }
 
   private reply(entry: Entry, now: Date): SeatMapReply {
