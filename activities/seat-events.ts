@@ -1,4 +1,5 @@
 import { Emitter } from '@socket.io/redis-emitter';
+import type { Redis } from 'ioredis';
 import type { Logger } from '../core/logger.js';
 import { createRedis } from '../core/redis.js';
 import type { SeatChangeSet } from '../workflows/contracts.js';
@@ -18,14 +19,40 @@ export interface SeatEventPublisher {
  */
 export function createSeatEventPublisher(redisUrl: string, log: Logger): SeatEventPublisher {
   const redis = createRedis(redisUrl, 'seat-events');
-  const emitter = new Emitter(redis);
+  logRedisOutages(redis, log);
   return {
     async publish(change) {
-      emitter.to(showtimeRoom(change.showtimeId)).emit(SEATS_CHANGED_EVENT, change);
+      await emitAndConfirm(redis, (emitter) => emitter.to(showtimeRoom(change.showtimeId)).emit(SEATS_CHANGED_EVENT, change));
       log.debug({ showtimeId: change.showtimeId, version: change.version, reason: change.reason }, 'seats changed');
     },
     async close() {
       await redis.quit();
     },
   };
+}
+
+/**
+ * The emitter's PUBLISH is fire-and-forget: while Redis is down it would
+ * resolve at once and its failure would surface later as an unhandled
+ * rejection (which stops a Node process). This runs one emit through a client
+ * that keeps the PUBLISH promise and awaits it, so a failed publish fails the
+ * activity (retried; versions make loss safe) and nothing is left unhandled.
+ */
+export async function emitAndConfirm(redis: Redis, emit: (emitter: Emitter) => void): Promise<void> {
+  const sent: Promise<unknown>[] = [];
+  const client = { publish: (channel: string, message: string | Buffer) => sent.push(redis.publish(channel, message)) };
+  emit(new Emitter(client));
+  await Promise.all(sent);
+}
+
+/** One warning per Redis outage (ioredis reconnects by itself) instead of ioredis's "Unhandled error event" on every retry. */
+function logRedisOutages(redis: Redis, log: Logger): void {
+  let down = false;
+  redis.on('error', (err: Error) => {
+    if (!down) log.warn({ err: err.message }, 'seat events: redis unavailable; retrying');
+    down = true;
+  });
+  redis.on('ready', () => {
+    down = false;
+  });
 }

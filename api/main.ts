@@ -8,6 +8,7 @@ import { createDataSource } from '../db/data-source.js';
 import { createPaymentProvider } from '../activities/payments/index.js';
 import { createApp } from './app.js';
 import type { AppDeps } from './deps.js';
+import { attachLiveSeats } from './sockets.js';
 
 const config = loadConfigOrExit();
 const log = createLogger(config.LOG_LEVEL, { component: 'api', port: config.PORT });
@@ -27,6 +28,7 @@ const deps: AppDeps = {
 const app = createApp(deps);
 const server = createServer(app.koa.callback());
 server.keepAliveTimeout = 65_000;
+const live = attachLiveSeats(server, deps, { metrics: app.metrics });
 server.listen(config.PORT, () => log.info({ port: config.PORT }, 'api listening'));
 
 let stopping = false;
@@ -34,11 +36,14 @@ async function shutdown(signal: string): Promise<void> {
   if (stopping) return;
   stopping = true;
   log.info({ signal }, 'api draining');
-  // Stop accepting, let in-flight requests finish, then close pools.
-  await new Promise<void>((resolve) => {
+  // Stop accepting, disconnect sockets (clients reconnect to another node),
+  // let in-flight requests finish, then close pools.
+  const closed = new Promise<void>((resolve) => {
     server.close(() => resolve());
     server.closeIdleConnections();
   });
+  await live.close();
+  await closed;
   await Promise.allSettled([ds.destroy(), redis.quit(), temporal.connection.close()]);
   log.info('api stopped');
   process.exit(0);

@@ -1,0 +1,233 @@
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { expect } from 'chai';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { createSeatEventPublisher, type SeatEventPublisher } from '../../activities/seat-events.js';
+import { createTestDeps, type TestDeps } from '../support/deps.js';
+import { testEnv } from '../support/env.js';
+import { createShowtime, createUser, eventually, seatStatuses, type ShowtimeFixture, type TestUser } from '../support/fixtures.js';
+import { startLiveTestApi, startPrivateRedis, type LiveTestApi, type PrivateRedis } from '../support/live.js';
+import { startTestWorker, type TestWorker } from '../support/worker.js';
+
+const HOLD_TTL_SECONDS = 6;
+const ARTIFACTS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../artifacts');
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+
+describe('seat picker in Chromium: two browsers on one showtime', function () {
+  this.timeout(120_000);
+  let redis: PrivateRedis;
+  let deps: TestDeps;
+  let publisher: SeatEventPublisher;
+  let worker: TestWorker;
+  let api: LiveTestApi;
+  let browser: Browser;
+  let show: ShowtimeFixture;
+  let alice: TestUser;
+  let bob: TestUser;
+  let pageA: Page;
+  let pageB: Page;
+  const pageErrors: string[] = [];
+
+  before(async () => {
+    await mkdir(ARTIFACTS, { recursive: true });
+    redis = await startPrivateRedis();
+    deps = await createTestDeps('seat_picker', { config: { HOLD_TTL_SECONDS: String(HOLD_TTL_SECONDS), REDIS_URL: redis.url } });
+    publisher = createSeatEventPublisher(redis.url, deps.log);
+    worker = await startTestWorker(deps, { publisher });
+    api = await startLiveTestApi(deps);
+    // Premium middle row, an aisle in every row, accessible seats at the front.
+    show = await createShowtime(deps.ds, { layout: ['AARR.RRAA', 'RRRR.RRRR', 'PPPP.PPPP', 'VVVV.VVVV'], basePrice: 1000 });
+    [alice, bob] = await Promise.all([createUser(deps), createUser(deps)]);
+    browser = await chromium.launch({ executablePath: testEnv.chromiumPath, headless: true, args: CHROMIUM_ARGS });
+    const signedIn = async (user: TestUser, viewport: { width: number; height: number }): Promise<Page> => {
+      const ctx = await browser.newContext({ viewport, baseURL: api.baseUrl });
+      await ctx.addInitScript(`localStorage.setItem('marquee.token', ${JSON.stringify(user.token)})`);
+      const page = await ctx.newPage();
+      page.on('pageerror', (e) => pageErrors.push(String(e)));
+      return page;
+    };
+    pageA = await signedIn(alice, { width: 1280, height: 900 });
+    pageB = await signedIn(bob, { width: 390, height: 844 }); // a phone
+  });
+  after(async () => {
+    await browser?.close();
+    await api?.close();
+    await worker?.stop();
+    await publisher?.close();
+    await deps?.close();
+    await redis?.kill();
+  });
+  afterEach(function () {
+    expect(pageErrors, 'uncaught errors in the page').to.deep.equal([]);
+  });
+
+  const seat = (page: Page, id: number) => page.locator(`#hall .seat[data-seat-id="${id}"]`);
+  const shot = (page: Page, name: string) => page.screenshot({ path: path.join(ARTIFACTS, `seat-picker-${name}.png`), fullPage: true });
+  const expectStatus = async (page: Page, id: number, status: string) => {
+    await page.waitForSelector(`#hall .seat[data-seat-id="${id}"][data-status="${status}"]`, { timeout: 10_000 });
+  };
+
+  it('A finds the showtime through films and date tabs; B opens it by link; both see the hall to scale', async () => {
+    await pageA.goto('/');
+    await pageA.waitForSelector(`a.movie-card[data-movie-id="${show.movieId}"]`);
+    await shot(pageA, '0-films');
+    await pageA.click(`a.movie-card[data-movie-id="${show.movieId}"]`);
+    await pageA.waitForSelector('#date-tabs [role="tab"][aria-selected="true"]');
+    await shot(pageA, '0-showtimes');
+    await pageA.click(`a.showtime-btn[data-showtime-id="${show.showtimeId}"]`);
+    await pageA.waitForSelector('#hall[data-ready="true"]');
+    await pageB.goto(`/#/showtimes/${show.showtimeId}`);
+    await pageB.waitForSelector('#hall[data-ready="true"]');
+    await pageA.waitForSelector('#live-status[data-state="live"]');
+    await pageB.waitForSelector('#live-status[data-state="live"]');
+
+    expect(await pageA.locator('#hall .seat').count()).to.equal(show.seatIds.length);
+    // Drawn from gridRow/gridCol: the aisle (grid column 5) is a gap, so seat 5 of row A sits in CSS column 7.
+    const a5 = await pageA.locator('.seat[data-label="A5"]').getAttribute('style');
+    expect(a5).to.match(/grid-row:\s*1;\s*grid-column:\s*7/);
+    expect(await pageA.locator('.seat[data-label="C1"]').getAttribute('aria-label')).to.equal('Row C seat 1, premium, $13.00, available');
+    expect(await pageA.locator('.seat[data-label="A1"]').getAttribute('aria-label')).to.equal('Row A seat 1, wheelchair accessible, $10.00, available');
+    expect(await pageA.locator('#legend li').allTextContents()).to.include.members(['premium $13.00', 'VIP $16.00', 'booked']);
+    // The phone-sized page fits the hall without horizontal scrolling.
+    const overflow = await pageB.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
+    expect(overflow).to.be.at.most(0);
+    await shot(pageA, '1-desktop');
+    await shot(pageB, '1-phone');
+  });
+
+  it('A holds a seat and B sees it held without reloading; a declined card, then A pays and B sees it booked', async () => {
+    const x = show.seatIds[10]!; // B3, regular
+    await seat(pageA, x).click();
+    expect(await seat(pageA, x).getAttribute('aria-pressed')).to.equal('true');
+    await pageA.click('#hold-btn');
+    await pageA.waitForSelector('#checkout-panel:not([hidden])');
+    expect(await seat(pageA, x).getAttribute('data-mine')).to.equal('true');
+    await expectStatus(pageB, x, 'held');
+    expect(await seat(pageB, x).getAttribute('aria-label')).to.equal('Row B seat 3, regular, $10.00, held');
+    expect(await pageA.textContent('#countdown')).to.match(/^0:0[1-6]$/);
+    await shot(pageB, '2-held-seen-by-b');
+
+    await pageA.fill('#card', '4000 0000 0000 0002');
+    await pageA.click('#pay-btn');
+    await pageA.waitForFunction(`/declined/i.test(document.getElementById('pay-error')?.textContent ?? '')`);
+    await shot(pageA, '3-declined');
+    await pageA.fill('#card', '4242 4242 4242 4242');
+    await pageA.click('#pay-btn');
+    await pageA.waitForSelector('#confirmation:not([hidden])');
+    expect(await pageA.textContent('#confirmation-text')).to.include('B3');
+    await expectStatus(pageB, x, 'booked');
+    await expectStatus(pageA, x, 'booked');
+    expect((await seatStatuses(deps.ds, [x]))[0]!.status).to.equal('booked');
+    await shot(pageA, '4-confirmed');
+  });
+
+  it('a second hold by A runs out: A is told, B sees the seat free again', async () => {
+    await pageA.click('#book-more');
+    const y = show.seatIds[20]!; // C5, premium
+    await seat(pageA, y).click();
+    await pageA.click('#hold-btn');
+    await pageA.waitForSelector('#checkout-panel:not([hidden])');
+    await expectStatus(pageB, y, 'held');
+    // HOLD_TTL_SECONDS later the worker releases it and both pages hear of it.
+    await pageB.waitForSelector(`#hall .seat[data-seat-id="${y}"][data-status="available"]`, { timeout: (HOLD_TTL_SECONDS + 8) * 1000 });
+    await pageA.waitForSelector('#checkout-panel', { state: 'hidden', timeout: 5000 });
+    expect(await pageA.textContent('#notice')).to.match(/expired/);
+    expect(await seat(pageA, y).getAttribute('data-mine')).to.equal('false');
+    await expectStatus(pageA, y, 'available');
+    // Counts kept by live updates alone still match the server's.
+    const rest = await api.request('GET', `/api/v1/showtimes/${show.showtimeId}/seats`);
+    const { available, held, booked } = rest.body.counts;
+    for (const page of [pageA, pageB]) {
+      expect(await page.textContent('#seat-counts')).to.equal(`${available} available · ${held} held · ${booked} booked`);
+    }
+    await shot(pageA, '5-expired');
+  });
+
+  it('a seat B has selected is taken by someone else: B is told and it leaves B’s selection', async () => {
+    const z = show.seatIds[25]!;
+    await seat(pageB, z).click();
+    expect(await seat(pageB, z).getAttribute('aria-pressed')).to.equal('true');
+    const held = await api.request('POST', '/api/v1/checkouts', { token: alice.token, body: { showtimeId: show.showtimeId, seatIds: [z] } });
+    expect(held.status).to.equal(201);
+    await expectStatus(pageB, z, 'held');
+    expect(await seat(pageB, z).getAttribute('aria-pressed')).to.equal('false');
+    expect(await pageB.textContent('#notice')).to.match(/just taken/);
+    await api.request('POST', `/api/v1/checkouts/${held.body.checkoutId}/cancel`, { token: alice.token, body: {} });
+    await expectStatus(pageB, z, 'available');
+  });
+
+  it('a 409 on hold highlights the conflicting seat (taken before B’s map could know)', async () => {
+    const w = show.seatIds[26]!;
+    const free = show.seatIds[27]!;
+    await seat(pageB, w).click();
+    await seat(pageB, free).click();
+    // Taken behind the page's back: changed in SQL, never published.
+    await deps.ds.query("UPDATE show_seats SET status = 'held', checkout_id = 'chk_elsewhere', held_until = ? WHERE id = ?", [new Date(Date.now() + 60_000), w]);
+    await pageB.click('#hold-btn');
+    await pageB.waitForSelector(`#hall .seat[data-seat-id="${w}"][data-conflict="true"]`);
+    expect(await pageB.textContent('#notice')).to.match(/just taken/);
+    expect(await seat(pageB, w).getAttribute('aria-pressed')).to.equal('false');
+    expect(await seat(pageB, free).getAttribute('aria-pressed')).to.equal('true');
+    await shot(pageB, '6-conflict');
+    await deps.ds.query("UPDATE show_seats SET status = 'available', checkout_id = NULL, held_until = NULL WHERE id = ?", [w]);
+    await seat(pageB, free).click(); // deselect
+  });
+
+  it('works from the keyboard: arrows move between seats, Enter selects', async () => {
+    const first = seat(pageB, show.seatIds[0]!);
+    await first.focus();
+    await pageB.keyboard.press('ArrowRight');
+    await pageB.keyboard.press('ArrowRight');
+    await pageB.keyboard.press('ArrowDown');
+    const focused = await pageB.evaluate<string | undefined>('document.activeElement?.dataset.label');
+    expect(focused).to.equal('B3');
+    await pageB.keyboard.press('ArrowRight'); // B3 is booked; B4 is next
+    await pageB.keyboard.press('Enter');
+    expect(await pageB.locator('.seat[data-label="B4"]').getAttribute('aria-pressed')).to.equal('true');
+    await pageB.keyboard.press('Space');
+    expect(await pageB.locator('.seat[data-label="B4"]').getAttribute('aria-pressed')).to.equal('false');
+    // Only one seat is in the tab order (roving tabindex).
+    expect(await pageB.locator('#hall .seat[tabindex="0"]').count()).to.equal(1);
+  });
+
+  it('My bookings lists the booking; cancelling it refunds and B sees the seat free', async () => {
+    const x = show.seatIds[10]!;
+    await pageA.goto('/#/bookings');
+    const item = pageA.locator('.booking[data-status="CONFIRMED"]');
+    await item.waitFor();
+    expect(await item.textContent()).to.include('B3');
+    await item.locator('[data-action="cancel-booking"]').click();
+    await pageA.waitForSelector('.booking[data-status="REFUNDED"]');
+    await shot(pageA, '7-bookings');
+    await expectStatus(pageB, x, 'available');
+  });
+
+  it('a visitor registers inline when holding, and the hold goes through', async () => {
+    const ctx = await browser.newContext({ viewport: { width: 1024, height: 800 }, baseURL: api.baseUrl });
+    try {
+      const page = await ctx.newPage();
+      page.on('pageerror', (e) => pageErrors.push(String(e)));
+      await page.goto(`/#/showtimes/${show.showtimeId}`);
+      await page.waitForSelector('#hall[data-ready="true"]');
+      const v = show.seatIds[30]!;
+      await seat(page, v).click();
+      await page.click('#hold-btn');
+      await page.waitForSelector('#auth-slot #auth-panel:not([hidden])');
+      await page.click('#auth-toggle');
+      await page.fill('#auth-name', 'Carol Visitor');
+      await page.fill('#auth-email', `carol-${Date.now()}@example.test`);
+      await page.fill('#auth-password', 'popcorn-and-7');
+      await page.click('#auth-submit');
+      await page.waitForSelector('#checkout-panel:not([hidden])');
+      expect(await page.textContent('#user-label')).to.equal('Carol Visitor');
+      await expectStatus(pageB, v, 'held');
+      await page.click('#release-btn');
+      await page.waitForSelector('#checkout-panel', { state: 'hidden' });
+      await expectStatus(pageB, v, 'available');
+      await eventually(async () => (await seatStatuses(deps.ds, [v]))[0]!.status === 'available');
+    } finally {
+      await ctx.close();
+    }
+  });
+});
