@@ -30,6 +30,15 @@ http_ok() {
   fi
 }
 
+# http_body URL - prints the body of a successful GET.
+http_body() {
+  if command -v curl >/dev/null; then
+    curl -fsS -m 3 "$1" 2>/dev/null
+  else
+    python3 -c 'import sys, urllib.request as u; sys.stdout.write(u.urlopen(sys.argv[1], timeout=3).read().decode())' "$1" 2>/dev/null
+  fi
+}
+
 # wait_for [-p PID] TIMEOUT_SECONDS DESCRIPTION CMD [ARGS...]
 # Re-runs CMD (quietly) every 0.25s until it succeeds. Returns 0 when it does,
 # 1 on timeout, 2 as soon as PID (if given) is no longer alive.
