@@ -1,4 +1,3 @@
-import type { SeatChangeSet } from '../workflows/contracts.js';
 import type { ActivityDeps } from './deps.js';
 import { withFailureMapping } from './failures.js';
 import { createNotificationActivities } from './notifications.js';
@@ -13,9 +12,6 @@ export function createActivities(deps: ActivityDeps) {
     ...createSeatActivities(deps),
     ...createPaymentActivities(deps),
     ...createNotificationActivities(deps),
-    async publishSeatChanges(change: SeatChangeSet): Promise<void> {
-      await deps.publisher.publish(change);
-    },
   });
 }
 

@@ -62,7 +62,19 @@ async function bumpSeatVersion(m: EntityManager, showtimeId: number, requireSche
  * takes a shared lock on the showtime row.
  */
 export function createSeatActivities(deps: ActivityDeps) {
-  const { ds, clock, settings } = deps;
+  const { ds, clock, settings, publisher, log } = deps;
+
+  /**
+   * Tells watchers about a committed change. After the commit, never inside the
+   * transaction; a lost publish only costs watchers a refetch (they see the
+   * version gap on the next change), so it never fails the step.
+   */
+  async function published<T extends SeatChangeSet | null>(change: T): Promise<T> {
+    if (change) {
+      await publisher.publish(change).catch((e: unknown) => log.warn({ err: e, showtimeId: change.showtimeId }, 'seat change not published'));
+    }
+    return change;
+  }
 
   async function holdSeats(input: HoldSeatsInput): Promise<HoldSeatsResult> {
     const seatIds = [...new Set(input.seatIds)].sort((a, b) => a - b);
@@ -82,7 +94,7 @@ export function createSeatActivities(deps: ActivityDeps) {
     const holdTtlMs = settings.holdTtlSeconds * 1000;
     const heldUntil = new Date(now.getTime() + holdTtlMs);
 
-    return ds.transaction(async (m) => {
+    const result = await ds.transaction(async (m): Promise<HoldSeatsResult> => {
       const rows: LockedSeat[] = await m.query(
         `SELECT ss.id, ss.status, ss.checkout_id, ss.held_until, ss.price, hs.row_label, hs.number, hs.seat_type
            FROM show_seats ss JOIN hall_seats hs ON hs.id = ss.hall_seat_id
@@ -146,33 +158,37 @@ export function createSeatActivities(deps: ActivityDeps) {
         change: { showtimeId: input.showtimeId, version, changes: seats.map((s) => ({ seatId: s.id, status: 'held' as const })), reason: 'held' as const },
       };
     });
+    await published(result.change);
+    return result;
   }
 
   /** held → booked for every seat of the checkout, booking → CONFIRMED. Idempotent. */
   async function confirmSeats(input: { checkoutId: string; showtimeId: number }): Promise<SeatChangeSet | null> {
-    return ds.transaction(async (m) => {
-      const seats: { show_seat_id: number }[] = await m.query('SELECT show_seat_id FROM booking_seats WHERE booking_id = ? ORDER BY show_seat_id', [
-        input.checkoutId,
-      ]);
-      const ids = seats.map((s) => Number(s.show_seat_id));
-      if (ids.length === 0) throw seatsNotHeld('Checkout has no seats', { checkoutId: input.checkoutId });
-      const rows: { id: number; status: string; checkout_id: string | null; booking_id: string | null }[] = await m.query(
-        `SELECT id, status, checkout_id, booking_id FROM show_seats WHERE id IN (${placeholders(ids.length)}) ORDER BY id FOR UPDATE`,
-        ids,
-      );
-      if (rows.every((r) => r.status === 'booked' && r.booking_id === input.checkoutId)) return null;
-      const lost = rows.filter((r) => !(r.status === 'held' && r.checkout_id === input.checkoutId));
-      if (lost.length > 0) {
-        throw seatsNotHeld('Seats are no longer held by this checkout', { seatIds: lost.map((r) => Number(r.id)) });
-      }
-      await m.query(
-        `UPDATE show_seats SET status = 'booked', booking_id = ?, held_until = NULL WHERE id IN (${placeholders(ids.length)})`,
-        [input.checkoutId, ...ids],
-      );
-      const version = (await bumpSeatVersion(m, input.showtimeId))!;
-      await m.query(`UPDATE bookings SET status = 'CONFIRMED', reason = NULL, updated_at = ? WHERE id = ?`, [clock.now(), input.checkoutId]);
-      return { showtimeId: input.showtimeId, version, changes: ids.map((seatId) => ({ seatId, status: 'booked' as const })), reason: 'booked' as const };
-    });
+    return published(
+      await ds.transaction(async (m) => {
+        const seats: { show_seat_id: number }[] = await m.query('SELECT show_seat_id FROM booking_seats WHERE booking_id = ? ORDER BY show_seat_id', [
+          input.checkoutId,
+        ]);
+        const ids = seats.map((s) => Number(s.show_seat_id));
+        if (ids.length === 0) throw seatsNotHeld('Checkout has no seats', { checkoutId: input.checkoutId });
+        const rows: { id: number; status: string; checkout_id: string | null; booking_id: string | null }[] = await m.query(
+          `SELECT id, status, checkout_id, booking_id FROM show_seats WHERE id IN (${placeholders(ids.length)}) ORDER BY id FOR UPDATE`,
+          ids,
+        );
+        if (rows.every((r) => r.status === 'booked' && r.booking_id === input.checkoutId)) return null;
+        const lost = rows.filter((r) => !(r.status === 'held' && r.checkout_id === input.checkoutId));
+        if (lost.length > 0) {
+          throw seatsNotHeld('Seats are no longer held by this checkout', { seatIds: lost.map((r) => Number(r.id)) });
+        }
+        await m.query(
+          `UPDATE show_seats SET status = 'booked', booking_id = ?, held_until = NULL WHERE id IN (${placeholders(ids.length)})`,
+          [input.checkoutId, ...ids],
+        );
+        const version = (await bumpSeatVersion(m, input.showtimeId))!;
+        await m.query(`UPDATE bookings SET status = 'CONFIRMED', reason = NULL, updated_at = ? WHERE id = ?`, [clock.now(), input.checkoutId]);
+        return { showtimeId: input.showtimeId, version, changes: ids.map((seatId) => ({ seatId, status: 'booked' as const })), reason: 'booked' as const };
+      }),
+    );
   }
 
   /**
@@ -185,59 +201,63 @@ export function createSeatActivities(deps: ActivityDeps) {
     status: 'EXPIRED' | 'CANCELLED' | 'FAILED';
     reason: string;
   }): Promise<SeatChangeSet | null> {
-    return ds.transaction(async (m) => {
-      const rows: { id: number }[] = await m.query(
-        "SELECT id FROM show_seats WHERE checkout_id = ? AND status = 'held' ORDER BY id FOR UPDATE",
-        [input.checkoutId],
-      );
-      const ids = rows.map((r) => Number(r.id));
-      let version: number | null = null;
-      if (ids.length > 0) {
-        await m.query(
-          `UPDATE show_seats SET status = 'available', checkout_id = NULL, held_until = NULL WHERE id IN (${placeholders(ids.length)})`,
-          ids,
+    return published(
+      await ds.transaction(async (m) => {
+        const rows: { id: number }[] = await m.query(
+          "SELECT id FROM show_seats WHERE checkout_id = ? AND status = 'held' ORDER BY id FOR UPDATE",
+          [input.checkoutId],
         );
-        version = await bumpSeatVersion(m, input.showtimeId);
-      }
-      await m.query(
-        `UPDATE bookings SET status = ?, reason = ?, updated_at = ? WHERE id = ? AND status IN ('HOLDING', 'AWAITING_PAYMENT')`,
-        [input.status, input.reason, clock.now(), input.checkoutId],
-      );
-      if (version === null) return null;
-      const reason = input.status === 'EXPIRED' ? ('expired' as const) : ('released' as const);
-      return { showtimeId: input.showtimeId, version, changes: ids.map((seatId) => ({ seatId, status: 'available' as const })), reason };
-    });
+        const ids = rows.map((r) => Number(r.id));
+        let version: number | null = null;
+        if (ids.length > 0) {
+          await m.query(
+            `UPDATE show_seats SET status = 'available', checkout_id = NULL, held_until = NULL WHERE id IN (${placeholders(ids.length)})`,
+            ids,
+          );
+          version = await bumpSeatVersion(m, input.showtimeId);
+        }
+        await m.query(
+          `UPDATE bookings SET status = ?, reason = ?, updated_at = ? WHERE id = ? AND status IN ('HOLDING', 'AWAITING_PAYMENT')`,
+          [input.status, input.reason, clock.now(), input.checkoutId],
+        );
+        if (version === null) return null;
+        const reason = input.status === 'EXPIRED' ? ('expired' as const) : ('released' as const);
+        return { showtimeId: input.showtimeId, version, changes: ids.map((seatId) => ({ seatId, status: 'available' as const })), reason };
+      }),
+    );
   }
 
   /** booked → available for a refunded booking; booking → REFUNDED. Safe to repeat. */
   async function releaseBookedSeats(input: { bookingId: string; reason: string }): Promise<SeatChangeSet | null> {
-    return ds.transaction(async (m) => {
-      const [booking]: { showtime_id: number; status: string }[] = await m.query(
-        'SELECT showtime_id, status FROM bookings WHERE id = ?',
-        [input.bookingId],
-      );
-      if (!booking) throw notFound('booking', input.bookingId);
-      const rows: { id: number }[] = await m.query(
-        "SELECT id FROM show_seats WHERE booking_id = ? AND status = 'booked' ORDER BY id FOR UPDATE",
-        [input.bookingId],
-      );
-      const ids = rows.map((r) => Number(r.id));
-      let version: number | null = null;
-      if (ids.length > 0) {
-        await m.query(
-          `UPDATE show_seats SET status = 'available', checkout_id = NULL, booking_id = NULL, held_until = NULL WHERE id IN (${placeholders(ids.length)})`,
-          ids,
+    return published(
+      await ds.transaction(async (m) => {
+        const [booking]: { showtime_id: number; status: string }[] = await m.query(
+          'SELECT showtime_id, status FROM bookings WHERE id = ?',
+          [input.bookingId],
         );
-        version = await bumpSeatVersion(m, booking.showtime_id);
-      }
-      await m.query(`UPDATE bookings SET status = 'REFUNDED', reason = ?, updated_at = ? WHERE id = ? AND status = 'CONFIRMED'`, [
-        input.reason,
-        clock.now(),
-        input.bookingId,
-      ]);
-      if (version === null) return null;
-      return { showtimeId: booking.showtime_id, version, changes: ids.map((seatId) => ({ seatId, status: 'available' as const })), reason: 'refunded' as const };
-    });
+        if (!booking) throw notFound('booking', input.bookingId);
+        const rows: { id: number }[] = await m.query(
+          "SELECT id FROM show_seats WHERE booking_id = ? AND status = 'booked' ORDER BY id FOR UPDATE",
+          [input.bookingId],
+        );
+        const ids = rows.map((r) => Number(r.id));
+        let version: number | null = null;
+        if (ids.length > 0) {
+          await m.query(
+            `UPDATE show_seats SET status = 'available', checkout_id = NULL, booking_id = NULL, held_until = NULL WHERE id IN (${placeholders(ids.length)})`,
+            ids,
+          );
+          version = await bumpSeatVersion(m, booking.showtime_id);
+        }
+        await m.query(`UPDATE bookings SET status = 'REFUNDED', reason = ?, updated_at = ? WHERE id = ? AND status = 'CONFIRMED'`, [
+          input.reason,
+          clock.now(),
+          input.bookingId,
+        ]);
+        if (version === null) return null;
+        return { showtimeId: booking.showtime_id, version, changes: ids.map((seatId) => ({ seatId, status: 'available' as const })), reason: 'refunded' as const };
+      }),
+    );
   }
 
   /** Marks a showtime cancelled and lists what must be unwound: open checkouts and confirmed bookings. */

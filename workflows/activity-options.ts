@@ -18,7 +18,6 @@ const domainFailures = [
  *   backoff until it succeeds or fails with a domain failure.
  * - compensation: must eventually succeed (money and seats depend on it), so
  *   it retries forever with backoff capped at one minute.
- * - events: best effort, a handful of fast tries; versions make loss safe.
  */
 export const activityOptions = {
   hold: {
@@ -34,9 +33,5 @@ export const activityOptions = {
   compensation: {
     startToCloseTimeout: '15s',
     retry: { initialInterval: '200ms', backoffCoefficient: 2, maximumInterval: '1m', nonRetryableErrorTypes: [FailureTypes.notFound] },
-  },
-  events: {
-    startToCloseTimeout: '5s',
-    retry: { initialInterval: '100ms', maximumAttempts: 5 },
   },
 } satisfies Record<string, ActivityOptions | LocalActivityOptions>;

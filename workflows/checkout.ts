@@ -3,7 +3,6 @@ import {
   ActivityFailure,
   allHandlersFinished,
   condition,
-  log,
   proxyActivities,
   proxyLocalActivities,
   setHandler,
@@ -23,14 +22,12 @@ import {
   type CheckoutInput,
   type CheckoutState,
   type HoldResult,
-  type SeatChangeSet,
 } from './contracts.js';
 import { activityOptions } from './activity-options.js';
 
 const holdSteps = proxyLocalActivities<Activities>(activityOptions.hold);
 const seats = proxyActivities<Activities>(activityOptions.seats);
 const compensation = proxyActivities<Activities>(activityOptions.compensation);
-const events = proxyActivities<Activities>(activityOptions.events);
 
 type HoldOutcome = { ok: true; result: HoldResult } | { ok: false; failure: ApplicationFailure };
 
@@ -67,7 +64,6 @@ export async function checkoutWorkflow(input: CheckoutInput): Promise<CheckoutSt
   let hold: HoldOutcome | undefined;
   let paid: { intentId: string; amount: number } | undefined;
   let cancelReason: string | undefined;
-  const published: Promise<void>[] = [];
 
   setHandler(statusQuery, () => state);
   setHandler(
@@ -104,11 +100,6 @@ export async function checkoutWorkflow(input: CheckoutInput): Promise<CheckoutSt
     state.reason = reason;
     upsertSearchAttributes([{ key: CheckoutStatusKey, value: status }]);
   };
-  const publish = (change: SeatChangeSet | null): void => {
-    if (!change) return;
-    // Watchers refetch on a version gap, so a lost publish costs a refetch, never a wrong seat map.
-    published.push(events.publishSeatChanges(change).catch((e: unknown) => log.warn('seat change not published', { error: String(e) })));
-  };
   const refuse = (failure: ApplicationFailure): void => {
     hold = { ok: false, failure };
     const details = (failure.details?.[0] ?? {}) as Record<string, unknown>;
@@ -119,7 +110,6 @@ export async function checkoutWorkflow(input: CheckoutInput): Promise<CheckoutSt
     paid && state.status !== 'CONFIRMED' && !refundedLate ? paid.intentId : undefined;
   let refundedLate = false;
   const finish = async (): Promise<CheckoutState> => {
-    await Promise.all(published);
     await condition(allHandlersFinished);
     for (let intentId = unclaimedPayment(); intentId; intentId = unclaimedPayment()) {
       refundedLate = true;
@@ -147,7 +137,6 @@ export async function checkoutWorkflow(input: CheckoutInput): Promise<CheckoutSt
   state.amount = held.amount;
   state.currency = held.currency;
   state.expiresAt = held.expiresAt;
-  publish(held.change);
   upsertMemo({ seats: held.seats.map((s) => s.label).join(' '), amount: held.amount, currency: held.currency });
 
   // 2. Payment intent.
@@ -155,7 +144,7 @@ export async function checkoutWorkflow(input: CheckoutInput): Promise<CheckoutSt
     state.payment = await holdSteps.createPaymentIntent({ checkoutId: input.checkoutId, amount: held.amount, currency: held.currency });
   } catch (e) {
     refuse(domainFailure(e));
-    publish(await compensation.releaseSeats({ checkoutId: input.checkoutId, showtimeId: input.showtimeId, status: 'FAILED', reason: 'payment provider unavailable' }));
+    await compensation.releaseSeats({ checkoutId: input.checkoutId, showtimeId: input.showtimeId, status: 'FAILED', reason: 'payment provider unavailable' });
     transition('FAILED', 'payment provider unavailable');
     return finish();
   }
@@ -186,7 +175,7 @@ export async function checkoutWorkflow(input: CheckoutInput): Promise<CheckoutSt
       if (intentState === 'succeeded') await compensation.refundPayment({ intentId });
       const status = cancelReason !== undefined ? 'CANCELLED' : 'EXPIRED';
       const reason = cancelReason ?? 'hold expired before payment';
-      publish(await compensation.releaseSeats({ checkoutId: input.checkoutId, showtimeId: input.showtimeId, status, reason }));
+      await compensation.releaseSeats({ checkoutId: input.checkoutId, showtimeId: input.showtimeId, status, reason });
       transition(status, reason);
       return finish();
     }
@@ -196,13 +185,13 @@ export async function checkoutWorkflow(input: CheckoutInput): Promise<CheckoutSt
   const refundAndFail = async (reason: string): Promise<CheckoutState> => {
     refundedLate = true;
     await compensation.refundPayment({ intentId: paid!.intentId });
-    publish(await compensation.releaseSeats({ checkoutId: input.checkoutId, showtimeId: input.showtimeId, status: 'FAILED', reason }));
+    await compensation.releaseSeats({ checkoutId: input.checkoutId, showtimeId: input.showtimeId, status: 'FAILED', reason });
     transition('FAILED', reason);
     return finish();
   };
   if (paid.intentId !== intentId || paid.amount !== held.amount) return refundAndFail('payment did not match the checkout');
   try {
-    publish(await seats.confirmSeats({ checkoutId: input.checkoutId, showtimeId: input.showtimeId }));
+    await seats.confirmSeats({ checkoutId: input.checkoutId, showtimeId: input.showtimeId });
   } catch (e) {
     if (e instanceof ActivityFailure && e.cause instanceof ApplicationFailure && e.cause.type === FailureTypes.seatsNotHeld) {
       return refundAndFail('seats were no longer held');

@@ -11,7 +11,6 @@ import { activityOptions } from './activity-options.js';
 import { cancelBookingWorkflowId, cancelSignal, type CancelBookingInput, type CancelShowtimeInput, type RefundInput } from './contracts.js';
 
 const compensation = proxyActivities<Activities>(activityOptions.compensation);
-const events = proxyActivities<Activities>(activityOptions.events);
 
 /** A payment that arrived after its checkout closed: money is never kept without seats. */
 export async function refundWorkflow(input: RefundInput): Promise<string> {
@@ -23,8 +22,7 @@ export async function cancelBookingWorkflow(input: CancelBookingInput): Promise<
   const booking = await compensation.getBookingPayment({ bookingId: input.bookingId });
   if (!booking || booking.status !== 'CONFIRMED') return 'NOTHING_TO_DO';
   if (booking.intentId) await compensation.refundPayment({ intentId: booking.intentId });
-  const change = await compensation.releaseBookedSeats({ bookingId: input.bookingId, reason: input.reason });
-  if (change) await events.publishSeatChanges(change).catch((e: unknown) => log.warn('seat change not published', { error: String(e) }));
+  await compensation.releaseBookedSeats({ bookingId: input.bookingId, reason: input.reason });
   return 'REFUNDED';
 }
 

@@ -3,6 +3,7 @@ import type { Clock } from '../../core/clock.js';
 import type { Config } from '../../core/config.js';
 import { MockProvider } from './mock-provider.js';
 import type { PaymentProvider } from './provider.js';
+import { StripeProvider } from './stripe-provider.js';
 
 export type { PaymentProvider } from './provider.js';
 
@@ -12,6 +13,8 @@ export function createPaymentProvider(config: Config, ds: DataSource, clock: Clo
     case 'mock':
       return new MockProvider(ds, clock);
     case 'stripe':
-      throw new Error('PAYMENTS_PROVIDER=stripe is not available in this build yet');
+      // core/config already refuses PAYMENTS_PROVIDER=stripe without a key; this guards hand-built configs.
+      if (!config.STRIPE_SECRET_KEY) throw new Error('PAYMENTS_PROVIDER=stripe needs STRIPE_SECRET_KEY');
+      return new StripeProvider({ secretKey: config.STRIPE_SECRET_KEY, apiUrl: config.STRIPE_API_URL });
   }
 }
