@@ -17,7 +17,8 @@ export const httpStatusOf: Record<ErrorCode, number> = {
   UNPROCESSABLE: 422,
   PAYMENT_DECLINED: 402,
   RATE_LIMITED: 429,
-  PAYMENT_PROVIDER_ERROR: 502,
+  // The provider is unreachable or failing: the request can be retried later (DESIGN §6 lists 503, not 502).
+  PAYMENT_PROVIDER_ERROR: 503,
   SERVICE_UNAVAILABLE: 503,
   INTERNAL: 500,
 };

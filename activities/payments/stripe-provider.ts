@@ -124,14 +124,14 @@ function mapStripeError(e: Stripe.errors.StripeError, action: string, opts: { co
   return new PaymentProviderError(message, false);
 }
 
-const CHARGE_REFUNDED = (charge: Stripe.PaymentIntent['latest_charge']): boolean =>
+const fullyRefunded = (charge: Stripe.PaymentIntent['latest_charge']): boolean =>
   typeof charge === 'object' && charge !== null && charge.amount > 0 && charge.amount_refunded >= charge.amount;
 
 /** Stripe's PaymentIntent status in provider-neutral terms (`latest_charge` expanded to see refunds). */
 export function intentStateOf(pi: Stripe.PaymentIntent): IntentState {
   switch (pi.status) {
     case 'succeeded':
-      return CHARGE_REFUNDED(pi.latest_charge) ? 'refunded' : 'succeeded';
+      return fullyRefunded(pi.latest_charge) ? 'refunded' : 'succeeded';
     case 'canceled':
       return 'canceled';
     case 'processing':
@@ -259,7 +259,10 @@ export class StripeProvider implements PaymentProvider {
         timeout: this.createTimeoutMs,
         maxNetworkRetries: 0,
       });
-      if (!pi.client_secret) throw new PaymentProviderError(`payment intent ${pi.id} has no client secret`, false);
+      if (!pi.id || !pi.client_secret) {
+        // The SDK passes a 5xx whose body is JSON without `error` off as a success: treat it as the outage it is.
+        throw new Stripe.errors.StripeAPIError({ message: 'unexpected response without a payment intent', statusCode: pi.lastResponse?.statusCode });
+      }
       return { provider: this.name, intentId: pi.id, clientSecret: pi.client_secret };
     } catch (e) {
       throw toPaymentProviderError(e, 'create payment intent');

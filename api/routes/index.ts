@@ -6,6 +6,7 @@ import { bookingRoutes } from './bookings.js';
 import { catalogRoutes } from './catalog.js';
 import { checkoutRoutes } from './checkouts.js';
 import { showtimeRoutes } from './showtimes.js';
+import { webhookRoutes } from './webhooks.js';
 
 /** Every /api/v1 endpoint, grouped by resource; each module exports its specs. */
 export const apiRoutes: AnyRouteSpec[] = [
@@ -14,6 +15,7 @@ export const apiRoutes: AnyRouteSpec[] = [
   ...showtimeRoutes,
   ...checkoutRoutes,
   ...bookingRoutes,
+  ...webhookRoutes,
   ...adminRoutes,
   ...adminBookingRoutes,
 ];

@@ -1,0 +1,89 @@
+import { expect } from 'chai';
+import type Stripe from 'stripe';
+import { createPaymentProvider } from '../../../activities/payments/index.js';
+import { createTestDeps, type TestDeps } from '../../support/deps.js';
+import { createShowtime, createUser, eventually, seatStatuses, type ShowtimeFixture, type TestUser } from '../../support/fixtures.js';
+import { startTestApi, type TestApi } from '../../support/http.js';
+import { startPrivateLocalstripe, stripeConfig, testStripeClient, type PrivateLocalstripe } from '../../support/localstripe.js';
+import { startTestWorker, type TestWorker } from '../../support/worker.js';
+
+/** Leaves no checkout running on the shared Temporal server once the suite's worker is gone. */
+async function terminateOpenCheckouts(deps: TestDeps): Promise<void> {
+  const open: { id: string }[] = await deps.ds.query("SELECT id FROM bookings WHERE status IN ('HOLDING', 'AWAITING_PAYMENT')");
+  await Promise.all(open.map(({ id }) => deps.temporal.workflow.getHandle(id).terminate('test suite finished').catch(() => undefined)));
+}
+
+/** workflows/activity-options.ts: the hold's local activities get 20 s in all. */
+const HOLD_BUDGET_MS = 20_000;
+
+describe('Stripe outage during a hold (private localstripe, stopped and restarted)', function () {
+  this.timeout(90_000);
+  let ls: PrivateLocalstripe;
+  let deps: TestDeps;
+  let worker: TestWorker;
+  let api: TestApi;
+  let stripe: Stripe;
+  let show: ShowtimeFixture;
+  let alice: TestUser;
+
+  before(async () => {
+    ls = await startPrivateLocalstripe();
+    deps = await createTestDeps('stripe_outage', { config: { ...stripeConfig(ls.url), HOLD_TTL_SECONDS: '60' } });
+    deps.payments = createPaymentProvider(deps.config, deps.ds, deps.clock);
+    worker = await startTestWorker(deps);
+    api = await startTestApi(deps);
+    stripe = testStripeClient(ls.url);
+    show = await createShowtime(deps.ds);
+    alice = await createUser(deps);
+  });
+  after(async () => {
+    await api?.close();
+    if (deps) await terminateOpenCheckouts(deps);
+    await worker?.stop();
+    await deps?.close();
+    await ls?.stop();
+  });
+
+  const hold = (seatIds: number[]) => api.request('POST', '/api/v1/checkouts', { token: alice.token, body: { showtimeId: show.showtimeId, seatIds } });
+  const bookings = async (): Promise<{ id: string; status: string; reason: string | null; payment_intent_id: string | null }[]> =>
+    deps.ds.query('SELECT id, status, reason, payment_intent_id FROM bookings ORDER BY created_at');
+
+  it('Stripe down for the whole budget: 503 PAYMENT_PROVIDER_ERROR, the checkout FAILED, its seats free again', async () => {
+    const seats = show.seatIds.slice(0, 2);
+    await ls.stop();
+    const started = Date.now();
+    const res = await hold(seats);
+    const elapsed = Date.now() - started;
+    expect(res.status).to.equal(503);
+    expect(res.body.error.code).to.equal('PAYMENT_PROVIDER_ERROR');
+    expect(elapsed).to.be.within(HOLD_BUDGET_MS - 2_000, HOLD_BUDGET_MS + 10_000);
+    // The workflow answers the update, then releases (a few ms later).
+    await eventually(async () => (await seatStatuses(deps.ds, seats)).every((s) => s.status === 'available' && s.checkout_id === null), 5_000);
+    const booking = await eventually(async () => (await bookings()).find((b) => b.status === 'FAILED'), 5_000);
+    expect(booking).to.include({ reason: 'payment provider unavailable', payment_intent_id: null });
+    // The seats can be held again as soon as Stripe is back.
+    await ls.start();
+    const retry = await hold(seats);
+    expect(retry.status).to.equal(201);
+    await api.request('POST', `/api/v1/checkouts/${retry.body.checkoutId}/cancel`, { token: alice.token, body: {} });
+  });
+
+  it('Stripe down for a moment within the budget: the hold retries and answers 201', async () => {
+    const seats = show.seatIds.slice(2, 4);
+    await ls.stop();
+    const started = Date.now();
+    const pending = hold(seats);
+    await new Promise((r) => setTimeout(r, 2_500));
+    await ls.start();
+    const res = await pending;
+    expect(res.status).to.equal(201);
+    expect(Date.now() - started).to.be.lessThan(HOLD_BUDGET_MS);
+    const pi = await stripe.paymentIntents.retrieve(res.body.payment.intentId);
+    expect(pi.metadata.checkoutId).to.equal(res.body.checkoutId);
+    expect(pi.amount).to.equal(res.body.amount);
+    expect((await seatStatuses(deps.ds, seats)).map((s) => s.status)).to.deep.equal(['held', 'held']);
+    const cancelled = await api.request('POST', `/api/v1/checkouts/${res.body.checkoutId}/cancel`, { token: alice.token, body: {} });
+    expect(cancelled.body.status).to.equal('CANCELLED');
+    expect((await stripe.paymentIntents.retrieve(res.body.payment.intentId)).status).to.equal('canceled');
+  });
+});
