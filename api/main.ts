@@ -31,6 +31,8 @@ server.keepAliveTimeout = 65_000;
 const live = attachLiveSeats(server, deps, { metrics: app.metrics });
 server.listen(config.PORT, () => log.info({ port: config.PORT }, 'api listening'));
 
+/** In-flight requests get this long to finish after SIGTERM (orchestrators usually wait 30 s before SIGKILL). */
+const DRAIN_DEADLINE_MS = 20_000;
 let stopping = false;
 async function shutdown(signal: string): Promise<void> {
   if (stopping) return;
@@ -38,12 +40,15 @@ async function shutdown(signal: string): Promise<void> {
   log.info({ signal }, 'api draining');
   // Stop accepting, disconnect sockets (clients reconnect to another node),
   // let in-flight requests finish, then close pools.
-  const closed = new Promise<void>((resolve) => {
-    server.close(() => resolve());
-    server.closeIdleConnections();
-  });
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  // close() only ends connections idle at that moment; keep-alive connections whose
+  // request finishes later are ended as they go idle, and all of them at the deadline.
+  const reaper = setInterval(() => server.closeIdleConnections(), 100);
+  const deadline = setTimeout(() => server.closeAllConnections(), DRAIN_DEADLINE_MS);
   await live.close();
   await closed;
+  clearInterval(reaper);
+  clearTimeout(deadline);
   await Promise.allSettled([ds.destroy(), redis.quit(), temporal.connection.close()]);
   log.info('api stopped');
   process.exit(0);

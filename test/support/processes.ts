@@ -15,60 +15,80 @@ export const freePort = (): Promise<number> =>
     });
   });
 
-export interface WorkerProcess {
+export interface ServiceProcess {
   child: ChildProcess;
   output(): string;
+  /** Resolves with the exit code (null when killed by a signal). */
+  exited: Promise<number | null>;
   kill(signal: NodeJS.Signals): Promise<number | null>;
 }
 
-/** The real worker entry point (worker/main.ts) as a child process, ready once it logs "worker running". */
-export async function spawnWorker(config: Config, env: Record<string, string> = {}): Promise<WorkerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'worker/main.ts'], {
+/** The environment a real process gets from a test Config. */
+function serviceEnv(config: Config): Record<string, string> {
+  return {
+    NODE_ENV: 'test',
+    DATABASE_URL: config.DATABASE_URL,
+    REDIS_URL: config.REDIS_URL,
+    TEMPORAL_ADDRESS: config.TEMPORAL_ADDRESS,
+    TEMPORAL_NAMESPACE: config.TEMPORAL_NAMESPACE,
+    TASK_QUEUE: config.TASK_QUEUE,
+    HOLD_TTL_SECONDS: String(config.HOLD_TTL_SECONDS),
+    JWT_SECRET: config.JWT_SECRET,
+    LOG_LEVEL: 'info',
+  };
+}
+
+/**
+ * A real entry point (api/main.ts, worker/main.ts) as a child process,
+ * returned once `ready(output)` holds.
+ */
+async function spawnService(entry: string, env: Record<string, string>, ready: (out: string) => boolean | Promise<boolean>): Promise<ServiceProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
     cwd: ROOT,
-    env: {
-      ...process.env,
-      NODE_ENV: 'test',
-      DATABASE_URL: config.DATABASE_URL,
-      REDIS_URL: config.REDIS_URL,
-      TEMPORAL_ADDRESS: config.TEMPORAL_ADDRESS,
-      TEMPORAL_NAMESPACE: config.TEMPORAL_NAMESPACE,
-      TASK_QUEUE: config.TASK_QUEUE,
-      HOLD_TTL_SECONDS: String(config.HOLD_TTL_SECONDS),
-      JWT_SECRET: config.JWT_SECRET,
-      WORKER_METRICS_PORT: String(await freePort()),
-      LOG_LEVEL: 'info',
-      ...env,
-    },
+    env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`worker did not start:\n${out}`)), 60_000);
-    const check = () => {
-      if (out.includes('"msg":"worker running"')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    child.stdout!.on('data', check);
-    void exited.then((code) => {
-      clearTimeout(timer);
-      reject(new Error(`worker exited with ${code}:\n${out}`));
-    });
-  }).catch((e: unknown) => {
-    child.kill('SIGKILL');
-    throw e;
-  });
+  let gone = false;
+  void exited.then(() => (gone = true));
+  const deadline = Date.now() + 60_000;
+  while (!(await ready(out))) {
+    if (gone) throw new Error(`${entry} exited before it was ready:\n${out}`);
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`${entry} not ready after 60 s:\n${out}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
   return {
     child,
     output: () => out,
+    exited,
     async kill(signal) {
-      if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
-      child.kill(signal);
+      if (!gone) child.kill(signal);
       return exited;
     },
   };
+}
+
+export async function spawnWorker(config: Config, env: Record<string, string> = {}): Promise<ServiceProcess> {
+  return spawnService('worker/main.ts', { ...serviceEnv(config), WORKER_METRICS_PORT: String(await freePort()), ...env }, (out) =>
+    out.includes('"msg":"worker running"'),
+  );
+}
+
+export async function spawnApi(config: Config, env: Record<string, string> = {}): Promise<ServiceProcess & { baseUrl: string }> {
+  const port = await freePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const proc = await spawnService('api/main.ts', { ...serviceEnv(config), PORT: String(port), ...env }, async () => {
+    try {
+      return (await fetch(`${baseUrl}/healthz`)).ok;
+    } catch {
+      return false;
+    }
+  });
+  return { ...proc, baseUrl };
 }

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { createTestDeps, type TestDeps } from '../../support/deps.js';
 import { createShowtime, createUsers, eventually, type ShowtimeFixture, type TestUser } from '../../support/fixtures.js';
 import { startTestApi, type TestApi } from '../../support/http.js';
-import { spawnWorker, type WorkerProcess } from '../../support/worker-process.js';
+import { spawnWorker, type ServiceProcess } from '../../support/processes.js';
 
 const HOLD_TTL_SECONDS = 8;
 
@@ -10,7 +10,7 @@ describe('worker crash mid-checkout', function () {
   this.timeout(180_000);
   let deps: TestDeps;
   let api: TestApi;
-  const workers: WorkerProcess[] = [];
+  const workers: ServiceProcess[] = [];
   let show: ShowtimeFixture;
   let users: TestUser[];
 
