@@ -1,5 +1,5 @@
 import { QueryFailedError, type EntityManager } from 'typeorm';
-import { AppError, conflict, unprocessable } from '../../../core/errors.js';
+import { conflict, unprocessable } from '../../../core/errors.js';
 import { seatPrice, type SeatType } from '../../../core/domain.js';
 import type { AppDeps } from '../../deps.js';
 import { ErrorResponse } from '../../schemas/common.js';
@@ -90,8 +90,3 @@ export async function customerActivity(
 }
 
 export const hasCustomers = (a: { bookings: number; occupiedSeats: number }): boolean => a.bookings > 0 || a.occupiedSeats > 0;
-
-export const notFoundIfMissing = <T>(row: T | undefined | null, what: string, id: number): T => {
-  if (row === undefined || row === null) throw new AppError('NOT_FOUND', `${what} ${id} not found`, { resource: what, id });
-  return row;
-};
