@@ -35,14 +35,30 @@ export function createSeatEventPublisher(redisUrl: string, log: Logger): SeatEve
  * The emitter's PUBLISH is fire-and-forget: while Redis is down it would
  * resolve at once and its failure would surface later as an unhandled
  * rejection (which stops a Node process). This runs one emit through a client
- * that keeps the PUBLISH promise and awaits it, so a failed publish fails the
- * activity (retried; versions make loss safe) and nothing is left unhandled.
+ * that keeps the PUBLISH promise and awaits it, bounded: it fails at once
+ * while Redis is known to be down and after `timeoutMs` if the reply does not
+ * come, so a seat step that publishes after its commit is never held up by
+ * Redis for long. A failed publish costs watchers a refetch (versions), and
+ * nothing is left unhandled.
  */
-export async function emitAndConfirm(redis: Redis, emit: (emitter: Emitter) => void): Promise<void> {
+export async function emitAndConfirm(redis: Redis, emit: (emitter: Emitter) => void, timeoutMs = 500): Promise<void> {
+  if (redis.status === 'reconnecting' || redis.status === 'close' || redis.status === 'end') {
+    throw new Error(`redis is ${redis.status}: seat change not published`);
+  }
   const sent: Promise<unknown>[] = [];
   const client = { publish: (channel: string, message: string | Buffer) => sent.push(redis.publish(channel, message)) };
   emit(new Emitter(client));
-  await Promise.all(sent);
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      Promise.all(sent),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`redis did not confirm the PUBLISH within ${timeoutMs} ms`)), timeoutMs);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** One warning per Redis outage (ioredis reconnects by itself) instead of ioredis's "Unhandled error event" on every retry. */
