@@ -1,6 +1,7 @@
 import Koa from 'koa';
 import Router from '@koa/router';
 import { HttpMethodEnum, koaBody } from 'koa-body';
+import { AppError } from '../core/errors.js';
 import type { AppDeps } from './deps.js';
 import { errorMiddleware } from './errors.js';
 import { createApiMetrics, type ApiMetrics } from './metrics.js';
@@ -49,7 +50,13 @@ export function createApp(deps: AppDeps, metrics: ApiMetrics = createApiMetrics(
       parsedMethods: [HttpMethodEnum.POST, HttpMethodEnum.PUT, HttpMethodEnum.PATCH, HttpMethodEnum.DELETE],
     }),
   );
-  koa.use(root.routes()).use(root.allowedMethods());
-  koa.use(api.routes()).use(api.allowedMethods());
+  // Unknown or unsupported methods answer 405 in the documented error shape, not the router's plain text.
+  const methods = {
+    throw: true,
+    methodNotAllowed: () => new AppError('METHOD_NOT_ALLOWED', 'Method not allowed on this path'),
+    notImplemented: () => new AppError('METHOD_NOT_ALLOWED', 'Method not supported'),
+  };
+  koa.use(root.routes()).use(root.allowedMethods(methods));
+  koa.use(api.routes()).use(api.allowedMethods(methods));
   return { koa, metrics, openApiDocument };
 }

@@ -58,8 +58,13 @@ export async function authenticate(
     throw unauthenticated();
   }
   const match = /^Bearer\s+(\S+)$/i.exec(header);
-  if (!match?.[1]) throw unauthenticated('Authorization header must be "Bearer <token>"');
-  const user = await verifyToken(match[1], deps);
+  if (!match?.[1]) {
+    if (need === 'optional') return undefined;
+    throw unauthenticated('Authorization header must be "Bearer <token>"');
+  }
+  // On public endpoints a stale token is ignored: browsing must not break when a session expires.
+  const user = need === 'optional' ? await verifyToken(match[1], deps).catch(() => undefined) : await verifyToken(match[1], deps);
+  if (!user) return undefined;
   if (need === 'admin' && user.role !== 'admin') throw forbidden('Admin role required');
   ctx.state.user = user;
   return user;

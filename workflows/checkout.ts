@@ -143,8 +143,9 @@ export async function checkoutWorkflow(input: CheckoutInput): Promise<CheckoutSt
   try {
     state.payment = await holdSteps.createPaymentIntent({ checkoutId: input.checkoutId, amount: held.amount, currency: held.currency });
   } catch (e) {
-    refuse(domainFailure(e));
+    // Seats first, answer second: a client that retries at once must find them free.
     await compensation.releaseSeats({ checkoutId: input.checkoutId, showtimeId: input.showtimeId, status: 'FAILED', reason: 'payment provider unavailable' });
+    refuse(domainFailure(e));
     transition('FAILED', 'payment provider unavailable');
     return finish();
   }

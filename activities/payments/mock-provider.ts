@@ -58,7 +58,9 @@ export class MockProvider implements PaymentProvider {
 
   async cancelIntent(intentId: string): Promise<IntentState> {
     await this.transition(intentId, 'requires_payment_method', 'canceled');
-    return (await this.getIntent(intentId)).state;
+    const row = await this.ds.getRepository(MockPaymentIntent).findOneBy({ id: intentId });
+    // An intent the provider does not know can take no money: nothing left to cancel.
+    return row ? STATE[row.status] : 'canceled';
   }
 
   async refund(intentId: string): Promise<void> {
@@ -75,7 +77,7 @@ export class MockProvider implements PaymentProvider {
       const event = { type: 'payment_intent.payment_failed', intentId, reason: 'card_declined' };
       return { ...base, eventId: `mock_evt_${ulid()}`, type: event.type, failureReason: 'card_declined', payload: JSON.stringify(event) };
     }
-    if (card !== MOCK_CARDS.succeeds) throw new PaymentProviderError('Unknown test card', false, 'PAYMENT_DECLINED');
+    if (card !== MOCK_CARDS.succeeds) throw new PaymentProviderError('Unknown test card: use 4242 4242 4242 4242 or 4000 0000 0000 0002', false, 'VALIDATION_FAILED');
     await this.transition(intentId, 'requires_payment_method', 'succeeded');
     const after = await this.find(intentId);
     if (after.status !== 'succeeded' && after.status !== 'refunded') {

@@ -65,7 +65,7 @@ export class PaymentProviderError extends Error {
   constructor(
     message: string,
     readonly retryable: boolean,
-    readonly code: 'PAYMENT_DECLINED' | 'PAYMENT_PROVIDER_ERROR' | 'NOT_FOUND' = 'PAYMENT_PROVIDER_ERROR',
+    readonly code: 'PAYMENT_DECLINED' | 'PAYMENT_PROVIDER_ERROR' | 'NOT_FOUND' | 'VALIDATION_FAILED' = 'PAYMENT_PROVIDER_ERROR',
   ) {
     super(message);
   }

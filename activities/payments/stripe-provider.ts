@@ -362,7 +362,7 @@ export class StripeProvider implements PaymentProvider {
       case STRIPE_TEST_CARDS.declinesOnCharge:
         return 'pm_card_chargeCustomerFail';
       default:
-        throw new PaymentProviderError('Unknown test card', false, 'PAYMENT_DECLINED');
+        throw new PaymentProviderError('Unknown test card: use 4242 4242 4242 4242 or 4000 0000 0000 0002', false, 'VALIDATION_FAILED');
     }
   }
 

@@ -45,6 +45,14 @@ export async function ownedBooking(deps: AppDeps, id: string, user: AuthUser): P
   return booking;
 }
 
+/** A provider failure as the customer should see it: bad card 400, outage 503, a refused intent 409. */
+function appErrorFromProvider(e: unknown): unknown {
+  if (!(e instanceof PaymentProviderError)) return e;
+  if (e.code === 'VALIDATION_FAILED') return new AppError('VALIDATION_FAILED', e.message, { in: 'body' });
+  if (e.retryable) return new AppError('PAYMENT_PROVIDER_ERROR', 'The payment provider is unavailable, try again shortly');
+  return conflict(e.message);
+}
+
 /** Waits (bounded) for a workflow to close, so a cancel or a payment can answer with the outcome. */
 async function settle(handle: WorkflowHandle, ms: number): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
@@ -192,11 +200,7 @@ export const checkoutRoutes = [
       try {
         event = await deps.payments.payWithTestCard(booking.payment.intentId, body.card);
       } catch (e) {
-        if (e instanceof PaymentProviderError && e.code === 'PAYMENT_DECLINED') {
-          throw new AppError('VALIDATION_FAILED', 'Unknown test card: use 4242 4242 4242 4242 or 4000 0000 0000 0002', { in: 'body' });
-        }
-        if (e instanceof PaymentProviderError && !e.retryable) throw conflict(e.message);
-        throw e;
+        throw appErrorFromProvider(e);
       }
       await ingestPaymentEvent(deps, event);
       if (event.type === 'payment_intent.payment_failed') {

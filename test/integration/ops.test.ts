@@ -39,6 +39,21 @@ describe('ops endpoints', () => {
     expect(res.body).to.have.nested.property('error.code', 'NOT_FOUND');
   });
 
+  it('an unsupported method gets 405 in the documented error shape', async () => {
+    for (const method of ['PROPFIND', 'DELETE']) {
+      const res = await api.request(method, '/healthz');
+      expect(res.status, method).to.equal(405);
+      expect(res.body).to.have.nested.property('error.code', 'METHOD_NOT_ALLOWED');
+    }
+  });
+
+  it('a public endpoint ignores a stale or malformed token instead of refusing the request', async () => {
+    for (const authorization of ['Bearer not-a-jwt', 'Basic abc']) {
+      const res = await api.request('GET', '/api/v1/genres', { headers: { authorization } });
+      expect(res.status, authorization).to.equal(200);
+    }
+  });
+
   it('metrics exposes request counters by route and status', async () => {
     await api.request('GET', '/healthz');
     const res = await api.request('GET', '/metrics');

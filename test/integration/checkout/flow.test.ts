@@ -145,6 +145,7 @@ describe('checkout flow (real MySQL, real Temporal)', function () {
     const [{ n }] = await deps.ds.query('SELECT COUNT(*) AS n FROM payment_events WHERE event_id = ?', [event.eventId]);
     expect(Number(n)).to.equal(1);
     // A replay after the workflow closed must not refund a confirmed booking either.
+    await deps.temporal.workflow.getHandle(held.body.checkoutId).result();
     await deps.ds.query('DELETE FROM payment_events WHERE event_id = ?', [event.eventId]);
     expect(await ingestPaymentEvent(deps, event)).to.equal('applied');
     const refund = deps.temporal.workflow.getHandle(`refund-${held.body.payment.intentId}`);
