@@ -18,7 +18,7 @@ export interface SeatEventPublisher {
  * adapter receives it and forwards it to the sockets in the showtime's room.
  */
 export function createSeatEventPublisher(redisUrl: string, log: Logger): SeatEventPublisher {
-  const redis = createRedis(redisUrl, 'seat-events');
+  const redis = createRedis(redisUrl, 'seat-events', log);
   logRedisOutages(redis, log);
   return {
     async publish(change) {

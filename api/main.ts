@@ -14,7 +14,7 @@ const config = loadConfigOrExit();
 const log = createLogger(config.LOG_LEVEL, { component: 'api', port: config.PORT });
 const ds = createDataSource({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE });
 await ds.initialize();
-const redis = createRedis(config.REDIS_URL, 'api');
+const redis = createRedis(config.REDIS_URL, 'api', log);
 const temporal = await connectTemporalClient(config);
 const deps: AppDeps = {
   config,

@@ -79,8 +79,8 @@ interface SocketState {
 export function attachLiveSeats(httpServer: HttpServer, deps: AppDeps, opts: LiveSeatsOptions = {}): LiveSeats {
   const limits: LiveSeatsLimits = { ...DEFAULT_LIVE_LIMITS, ...opts.limits };
   const log = deps.log.child({ component: 'live-seats' });
-  const pub = createRedis(deps.config.REDIS_URL, 'sockets-pub');
-  const sub = createRedis(deps.config.REDIS_URL, 'sockets-sub');
+  const pub = createRedis(deps.config.REDIS_URL, 'sockets-pub', deps.log);
+  const sub = createRedis(deps.config.REDIS_URL, 'sockets-sub', deps.log);
   watchRedis(pub, 'pub', log);
   watchRedis(sub, 'sub', log);
 

@@ -34,7 +34,8 @@ export async function createTestDeps(
     ...opts.config,
   });
   const clock = opts.clock ?? systemClock;
-  const redis: Redis = createRedis(config.REDIS_URL, `test-${suite}`);
+  const log = createLogger(config.LOG_LEVEL, { suite });
+  const redis: Redis = createRedis(config.REDIS_URL, `test-${suite}`, log);
   const temporal: Client = await connectTemporalClient(config);
   return {
     config,
@@ -44,7 +45,7 @@ export async function createTestDeps(
     temporal,
     payments: new MockProvider(db.ds, clock),
     clock,
-    log: createLogger(config.LOG_LEVEL, { suite }),
+    log,
     async close() {
       await temporal.connection.close();
       redis.disconnect();
