@@ -68,11 +68,34 @@ async function settle(handle: WorkflowHandle, ms: number): Promise<void> {
 const requestHash = (showtimeId: number, seatIds: number[]): string =>
   createHash('sha256').update(JSON.stringify({ showtimeId, seatIds: [...new Set(seatIds)].sort((a, b) => a - b) })).digest('hex');
 
-async function precheckShowtime(deps: AppDeps, showtimeId: number): Promise<void> {
-  const [st]: { status: string; starts_at: Date }[] = await deps.ds.query('SELECT status, starts_at FROM showtimes WHERE id = ?', [showtimeId]);
+/**
+ * Cheap early answers from one indexed read, before any workflow exists: an
+ * unknown, cancelled or started showtime, seats not of this showtime, and
+ * (for requests without an Idempotency-Key) seats visibly taken right now.
+ * Under contention this turns hundreds of doomed workflows into reads. It only
+ * ever refuses: the hold activity re-checks everything under row locks.
+ */
+async function precheck(deps: AppDeps, showtimeId: number, seatIds: number[], checkSeats: boolean): Promise<void> {
+  const rows: { st_status: string; starts_at: Date; id: number | null; status: string | null; held_until: Date | null }[] = await deps.ds.query(
+    `SELECT st.status AS st_status, st.starts_at, ss.id, ss.status, ss.held_until
+       FROM showtimes st LEFT JOIN show_seats ss ON ss.showtime_id = st.id AND ss.id IN (${seatIds.map(() => '?').join(',')})
+      WHERE st.id = ?`,
+    [...seatIds, showtimeId],
+  );
+  const st = rows[0];
   if (!st) throw notFound('showtime', showtimeId);
-  if (st.status !== 'scheduled') throw unprocessable('This showtime has been cancelled', { showtimeId });
-  if (st.starts_at <= deps.clock.now()) throw unprocessable('This showtime has already started', { showtimeId });
+  const now = deps.clock.now();
+  if (st.st_status !== 'scheduled') throw unprocessable('This showtime has been cancelled', { showtimeId });
+  if (st.starts_at <= now) throw unprocessable('This showtime has already started', { showtimeId });
+  const found = new Set(rows.map((r) => Number(r.id)));
+  const unknown = [...new Set(seatIds)].filter((id) => !found.has(id)).sort((a, b) => a - b);
+  if (unknown.length > 0) throw unprocessable('Some seats do not belong to this showtime', { unknownSeatIds: unknown });
+  if (!checkSeats) return;
+  const taken = rows
+    .filter((r) => r.status === 'booked' || (r.status === 'held' && r.held_until !== null && r.held_until > now))
+    .map((r) => Number(r.id))
+    .sort((a, b) => a - b);
+  if (taken.length > 0) throw new AppError('SEATS_UNAVAILABLE', 'Some of these seats are no longer available', { seatIds: taken });
 }
 
 /** A retried POST whose checkout already closed: answer as the first request was answered. */
@@ -110,7 +133,7 @@ export const checkoutRoutes = [
       if (body.seatIds.length > deps.config.MAX_SEATS_PER_CHECKOUT) {
         throw unprocessable(`At most ${deps.config.MAX_SEATS_PER_CHECKOUT} seats per checkout`, { max: deps.config.MAX_SEATS_PER_CHECKOUT });
       }
-      await precheckShowtime(deps, body.showtimeId);
+      await precheck(deps, body.showtimeId, body.seatIds, key === null);
       const checkoutId = key ? checkoutIdForKey(user.id, key) : newCheckoutId();
       const hash = requestHash(body.showtimeId, body.seatIds);
       const input: CheckoutInput = { checkoutId, userId: user.id, showtimeId: body.showtimeId, seatIds: body.seatIds, requestHash: hash, idempotencyKey: key };

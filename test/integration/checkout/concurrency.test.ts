@@ -1,8 +1,11 @@
+import type { ApplicationFailure } from '@temporalio/common';
 import { expect } from 'chai';
+import { createActivities } from '../../../activities/index.js';
+import { newCheckoutId } from '../../../core/ids.js';
 import { createTestDeps, type TestDeps } from '../../support/deps.js';
 import { createShowtime, createUsers, seatStatuses, type ShowtimeFixture, type TestUser } from '../../support/fixtures.js';
 import { startTestApi, type TestApi } from '../../support/http.js';
-import { startTestWorker, type TestWorker } from '../../support/worker.js';
+import { recordingPublisher, startTestWorker, type TestWorker } from '../../support/worker.js';
 
 describe('checkout under concurrency', function () {
   this.timeout(180_000);
@@ -41,6 +44,30 @@ describe('checkout under concurrency', function () {
     const [row] = await seatStatuses(deps.ds, [seat]);
     expect(row).to.include({ status: 'held', checkout_id: winner.body.checkoutId });
     const [{ n }] = await deps.ds.query("SELECT COUNT(*) AS n FROM bookings WHERE showtime_id = ? AND status = 'AWAITING_PAYMENT'", [show.showtimeId]);
+    expect(Number(n)).to.equal(1);
+  });
+
+  it('at the row-lock layer itself: 100 parallel holdSeats of one seat commit exactly once', async () => {
+    // The API answers obviously-taken seats early from a read; this goes under it, straight to the transaction.
+    const activities = createActivities({
+      ds: deps.ds,
+      payments: deps.payments,
+      publisher: recordingPublisher(),
+      clock: deps.clock,
+      log: deps.log,
+      settings: { holdTtlSeconds: 60, maxSeatsPerCheckout: 10 },
+    });
+    const seat = show.seatIds[8]!;
+    const results = await Promise.allSettled(
+      users.slice(0, 100).map((u) =>
+        activities.holdSeats({ checkoutId: newCheckoutId(), userId: u.id, showtimeId: show.showtimeId, seatIds: [seat], idempotencyKey: null }),
+      ),
+    );
+    expect(results.filter((r) => r.status === 'fulfilled')).to.have.length(1);
+    const refusals = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected').map((r) => r.reason as ApplicationFailure);
+    expect(refusals).to.have.length(99);
+    for (const f of refusals) expect(f).to.include({ type: 'SEATS_UNAVAILABLE', nonRetryable: true });
+    const [{ n }] = await deps.ds.query("SELECT COUNT(*) AS n FROM booking_seats WHERE show_seat_id = ?", [seat]);
     expect(Number(n)).to.equal(1);
   });
 
