@@ -5,7 +5,7 @@ import { route } from '../route.js';
 import { page } from '../schemas/common.js';
 import { Booking, BookingListQuery, CancelBody, CheckoutIdParams } from '../schemas/checkout.js';
 import { findBookings } from '../views/bookings.js';
-import { ownedBooking } from './checkouts.js';
+import { ownedBooking, settle } from './checkouts.js';
 
 const TAGS = ['Bookings'];
 
@@ -64,7 +64,7 @@ export const bookingRoutes = [
         args: [input],
         workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
       });
-      await Promise.race([handle.result().catch(() => undefined), new Promise((r) => setTimeout(r, 10_000).unref())]);
+      await settle(handle, 10_000);
       const after = await ownedBooking(deps, params.id, user);
       return { status: after.status === 'REFUNDED' ? 200 : 202, body: publicBooking(after) };
     },

@@ -54,7 +54,7 @@ function appErrorFromProvider(e: unknown): unknown {
 }
 
 /** Waits (bounded) for a workflow to close, so a cancel or a payment can answer with the outcome. */
-async function settle(handle: WorkflowHandle, ms: number): Promise<void> {
+export async function settle(handle: WorkflowHandle, ms: number): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   await Promise.race([
     handle.result().catch(() => undefined),
