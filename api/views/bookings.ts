@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { BookingStatus, PaymentProviderName, SeatType } from '../../core/domain.js';
 import type { Config } from '../../core/config.js';
+import { whereAll } from '../../db/queries/sql.js';
 
 export interface BookingView {
   checkoutId: string;
@@ -65,19 +66,17 @@ export async function findBookings(
   config: Pick<Config, 'BOOKING_CANCEL_CUTOFF_MINUTES'>,
   f: BookingFilter,
 ): Promise<{ items: BookingView[]; total: number }> {
-  const conditions: [string, unknown][] = [];
-  if (f.id !== undefined) conditions.push(['b.id = ?', f.id]);
-  if (f.userId !== undefined) conditions.push(['b.user_id = ?', f.userId]);
-  if (f.showtimeId !== undefined) conditions.push(['b.showtime_id = ?', f.showtimeId]);
-  if (f.status !== undefined) conditions.push(['b.status = ?', f.status]);
-  const where = conditions.map(([sql]) => sql);
-  const params = conditions.map(([, value]) => value);
-  const whereSql = where.length ? ` WHERE ${where.join(' AND ')}` : '';
+  const [whereSql, params] = whereAll([
+    f.id !== undefined && ['b.id = ?', f.id],
+    f.userId !== undefined && ['b.user_id = ?', f.userId],
+    f.showtimeId !== undefined && ['b.showtime_id = ?', f.showtimeId],
+    f.status !== undefined && ['b.status = ?', f.status],
+  ]);
   const limit = f.limit ?? 1;
   const offset = f.offset ?? 0;
   const [rows, counted]: [BookingRow[], { total: number }[]] = await Promise.all([
-    ds.query(`${SELECT_BOOKINGS}${whereSql} ORDER BY b.created_at DESC, b.id DESC LIMIT ? OFFSET ?`, [...params, limit, offset]),
-    f.id !== undefined ? Promise.resolve([{ total: 1 }]) : ds.query(`SELECT COUNT(*) AS total FROM bookings b${whereSql}`, params),
+    ds.query(`${SELECT_BOOKINGS} ${whereSql} ORDER BY b.created_at DESC, b.id DESC LIMIT ? OFFSET ?`, [...params, limit, offset]),
+    f.id !== undefined ? Promise.resolve([{ total: 1 }]) : ds.query(`SELECT COUNT(*) AS total FROM bookings b ${whereSql}`, params),
   ]);
   const total = Number(counted[0]?.total ?? 0);
   if (rows.length === 0) return { items: [], total };

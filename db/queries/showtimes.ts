@@ -1,5 +1,5 @@
 import type { ShowtimeStatus } from '../../core/domain.js';
-import { num, type Sql } from './sql.js';
+import { num, whereAll, type Sql } from './sql.js';
 
 export interface SeatCounts {
   total: number;
@@ -103,33 +103,14 @@ export async function seatCounts(sql: Sql, showtimeIds: number[], now: Date): Pr
 }
 
 function where(f: Omit<ShowtimeFilter, 'limit' | 'offset'>): [string, unknown[]] {
-  const clauses: string[] = [];
-  const params: unknown[] = [];
-  if (f.movieId !== undefined) {
-    clauses.push('st.movie_id = ?');
-    params.push(f.movieId);
-  }
-  if (f.hallId !== undefined) {
-    clauses.push('st.hall_id = ?');
-    params.push(f.hallId);
-  }
-  if (f.status !== undefined) {
-    clauses.push('st.status = ?');
-    params.push(f.status);
-  }
-  if (f.from !== undefined) {
-    clauses.push('st.starts_at >= ?');
-    params.push(f.from);
-  }
-  if (f.to !== undefined) {
-    clauses.push('st.starts_at < ?');
-    params.push(f.to);
-  }
-  if (f.after !== undefined) {
-    clauses.push('st.starts_at > ?');
-    params.push(f.after);
-  }
-  return [clauses.length ? `WHERE ${clauses.join(' AND ')}` : '', params];
+  return whereAll([
+    f.movieId !== undefined && ['st.movie_id = ?', f.movieId],
+    f.hallId !== undefined && ['st.hall_id = ?', f.hallId],
+    f.status !== undefined && ['st.status = ?', f.status],
+    f.from !== undefined && ['st.starts_at >= ?', f.from],
+    f.to !== undefined && ['st.starts_at < ?', f.to],
+    f.after !== undefined && ['st.starts_at > ?', f.after],
+  ]);
 }
 
 /** A page of showtimes with movie, hall and seat counts: three queries whatever the page size. */
