@@ -186,6 +186,7 @@ export async function checkoutWorkflow(input: CheckoutInput): Promise<CheckoutSt
   const refundAndFail = async (reason: string): Promise<CheckoutState> => {
     refundedLate = true;
     await compensation.refundPayment({ intentId: paid!.intentId });
+    if (paid!.intentId !== intentId) await compensation.cancelPaymentIntent({ intentId });
     await compensation.releaseSeats({ checkoutId: input.checkoutId, showtimeId: input.showtimeId, status: 'FAILED', reason });
     transition('FAILED', reason);
     return finish();

@@ -284,9 +284,11 @@ export class StripeProvider implements PaymentProvider {
     try {
       return intentStateOf(await this.stripe.paymentIntents.cancel(intentId));
     } catch (e) {
+      // An intent Stripe does not know can take no money: nothing left to cancel.
+      if (e instanceof Stripe.errors.StripeInvalidRequestError && e.statusCode === 404) return 'canceled';
       // Stripe refuses to cancel an intent that succeeded, is processing or is already canceled
       // (400 payment_intent_unexpected_state): the intent's state is then the answer.
-      if (!(e instanceof Stripe.errors.StripeInvalidRequestError) || e.statusCode === 404) {
+      if (!(e instanceof Stripe.errors.StripeInvalidRequestError)) {
         throw toPaymentProviderError(e, 'cancel payment intent', { compensating: true });
       }
     }

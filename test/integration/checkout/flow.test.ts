@@ -96,6 +96,10 @@ describe('checkout flow (real MySQL, real Temporal)', function () {
     expect(again.body.status).to.equal('CANCELLED');
   });
 
+  it('cancelling an intent the provider does not know answers canceled (compensation never sticks on it)', async () => {
+    expect(await deps.payments.cancelIntent('mpi_unknown')).to.equal('canceled');
+  });
+
   it('expiry releases the seats within a second of the TTL and cancels the intent', async () => {
     const seat = show.seatIds[4]!;
     const held = await hold(alice, [seat]);

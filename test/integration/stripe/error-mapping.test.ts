@@ -185,6 +185,15 @@ describe('Stripe errors → retryable / final provider errors (fake Stripe API)'
     }
   });
 
+  it('cancelIntent: an intent Stripe does not know is answered as canceled, so compensation can finish', async () => {
+    const api = await fakeStripe(() => ({ status: 404, body: stripeError('invalid_request_error', 'No such payment_intent', { code: 'resource_missing' }) }));
+    try {
+      expect(await provider(api.url).cancelIntent('pi_gone')).to.equal('canceled');
+    } finally {
+      await api.close();
+    }
+  });
+
   it('non-Stripe errors pass through unchanged', () => {
     const plain = new TypeError('bug');
     expect(toPaymentProviderError(plain, 'x')).to.equal(plain);
