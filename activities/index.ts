@@ -2,15 +2,19 @@ import type { ActivityDeps } from './deps.js';
 import { withFailureMapping } from './failures.js';
 import { createNotificationActivities } from './notifications.js';
 import { createPaymentActivities } from './payment-steps.js';
+import { createReservationActivities } from './reservation.js';
 import { createSeatActivities } from './seats.js';
 
 export type { ActivityDeps } from './deps.js';
 
 /** Every activity the worker registers, built from its dependencies. */
 export function createActivities(deps: ActivityDeps) {
+  const seats = createSeatActivities(deps);
+  const payments = createPaymentActivities(deps);
   return withFailureMapping({
-    ...createSeatActivities(deps),
-    ...createPaymentActivities(deps),
+    ...seats,
+    ...payments,
+    ...createReservationActivities(seats, payments),
     ...createNotificationActivities(deps),
   });
 }

@@ -29,6 +29,9 @@ const holdSteps = proxyLocalActivities<Activities>(activityOptions.hold);
 const seats = proxyActivities<Activities>(activityOptions.seats);
 const compensation = proxyActivities<Activities>(activityOptions.compensation);
 
+/** Failures with which the hold itself refused: nothing was written, nothing to release. */
+const REFUSED_HOLD = new Set<string>([FailureTypes.seatsUnavailable, FailureTypes.notFound, FailureTypes.unprocessable]);
+
 type HoldOutcome = { ok: true; result: HoldResult } | { ok: false; failure: ApplicationFailure };
 
 /** The domain failure inside an activity failure, so the update can hand it to the API unchanged. */
@@ -118,10 +121,10 @@ export async function checkoutWorkflow(input: CheckoutInput): Promise<CheckoutSt
     return state;
   };
 
-  // 1. Hold.
+  // 1. Hold the seats and create the payment intent (one local activity: the POST waits on it).
   let held;
   try {
-    held = await holdSteps.holdSeats({
+    held = await holdSteps.reserveSeats({
       checkoutId: input.checkoutId,
       userId: input.userId,
       showtimeId: input.showtimeId,
@@ -129,26 +132,23 @@ export async function checkoutWorkflow(input: CheckoutInput): Promise<CheckoutSt
       idempotencyKey: input.idempotencyKey,
     });
   } catch (e) {
-    refuse(domainFailure(e));
-    transition('FAILED', state.holdFailure!.message);
+    const failure = domainFailure(e);
+    // A refused hold wrote nothing; anything else (the provider never answered) may have held seats.
+    // Seats first, answer second: a client that retries at once must find them free.
+    if (!REFUSED_HOLD.has(failure.type ?? '')) {
+      await compensation.releaseSeats({ checkoutId: input.checkoutId, showtimeId: input.showtimeId, status: 'FAILED', reason: 'payment provider unavailable' });
+    }
+    refuse(failure);
+    transition('FAILED', failure.message);
     return finish();
   }
   state.seats = held.seats;
   state.amount = held.amount;
   state.currency = held.currency;
   state.expiresAt = held.expiresAt;
+  state.payment = held.payment;
   upsertMemo({ seats: held.seats.map((s) => s.label).join(' '), amount: held.amount, currency: held.currency });
 
-  // 2. Payment intent.
-  try {
-    state.payment = await holdSteps.createPaymentIntent({ checkoutId: input.checkoutId, amount: held.amount, currency: held.currency });
-  } catch (e) {
-    // Seats first, answer second: a client that retries at once must find them free.
-    await compensation.releaseSeats({ checkoutId: input.checkoutId, showtimeId: input.showtimeId, status: 'FAILED', reason: 'payment provider unavailable' });
-    refuse(domainFailure(e));
-    transition('FAILED', 'payment provider unavailable');
-    return finish();
-  }
   transition('AWAITING_PAYMENT');
   hold = {
     ok: true,

@@ -50,8 +50,14 @@ try {
     },
     expired: async () => (await hold([show.seatIds[4]!])).checkoutId,
     'hold-refused': async () => {
+      await hold([show.seatIds[6]!]);
       const other = await createUser(deps);
-      const res = await api.request('POST', '/api/v1/checkouts', { token: other.token, body: { showtimeId: show.showtimeId, seatIds: [show.seatIds[0]!] } });
+      // With an Idempotency-Key the API skips its early seat check, so the refusal happens in the workflow.
+      const res = await api.request('POST', '/api/v1/checkouts', {
+        token: other.token,
+        body: { showtimeId: show.showtimeId, seatIds: [show.seatIds[6]!] },
+        headers: { 'Idempotency-Key': 'record-refused' },
+      });
       if (res.status !== 409) throw new Error(`expected a refused hold, got ${res.status}`);
       return lastWorkflowOf(other.id);
     },
