@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
-import { AppError, notFound, unprocessable } from '../core/errors.js';
+import { notFound, unprocessable } from '../core/errors.js';
+import { assertSeatsBelong, assertSeatsFree, assertShowtimeOpen, showtimeCancelled } from '../core/hold-rules.js';
 import type { SeatType } from '../core/domain.js';
 import { seatLabel } from '../core/hall-layout.js';
 import type { HeldSeat, SeatChangeSet } from '../workflows/contracts.js';
@@ -88,8 +89,7 @@ export function createSeatActivities(deps: ActivityDeps) {
     ]);
     if (!showtime) throw notFound('showtime', input.showtimeId);
     const now = clock.now();
-    if (showtime.status !== 'scheduled') throw unprocessable('This showtime has been cancelled', { showtimeId: showtime.id });
-    if (showtime.starts_at <= now) throw unprocessable('This showtime has already started', { showtimeId: showtime.id });
+    assertShowtimeOpen({ id: showtime.id, status: showtime.status, startsAt: showtime.starts_at }, now);
 
     const holdTtlMs = settings.holdTtlSeconds * 1000;
     const heldUntil = new Date(now.getTime() + holdTtlMs);
@@ -102,11 +102,7 @@ export function createSeatActivities(deps: ActivityDeps) {
           ORDER BY ss.id FOR UPDATE`,
         [input.showtimeId, ...seatIds],
       );
-      const found = new Set(rows.map((r) => Number(r.id)));
-      const unknown = seatIds.filter((id) => !found.has(id));
-      if (unknown.length > 0) {
-        throw unprocessable('Some seats do not belong to this showtime', { unknownSeatIds: unknown });
-      }
+      assertSeatsBelong(seatIds, rows.map((r) => Number(r.id)));
       const seats: HeldSeat[] = rows.map((r) => ({
         id: Number(r.id),
         label: seatLabel(r.row_label, r.number),
@@ -122,16 +118,11 @@ export function createSeatActivities(deps: ActivityDeps) {
         const expiresAt: Date = booking?.hold_expires_at ?? rows[0]!.held_until!;
         return { seats, amount, currency: showtime.currency, expiresAt: expiresAt.toISOString(), holdTtlMs: Math.max(0, expiresAt.getTime() - now.getTime()), change: null };
       }
-      const taken = rows.filter(
-        (r) =>
-          r.status === 'booked' ||
-          (r.status === 'held' && r.checkout_id !== input.checkoutId && r.held_until !== null && r.held_until > now),
+      assertSeatsFree(
+        rows.map((r) => ({ id: Number(r.id), status: r.status, checkoutId: r.checkout_id, heldUntil: r.held_until })),
+        now,
+        input.checkoutId,
       );
-      if (taken.length > 0) {
-        throw new AppError('SEATS_UNAVAILABLE', 'Some of these seats are no longer available', {
-          seatIds: taken.map((r) => Number(r.id)),
-        });
-      }
 
       await m.query(
         `UPDATE show_seats SET status = 'held', checkout_id = ?, held_until = ?, booking_id = NULL
@@ -139,7 +130,7 @@ export function createSeatActivities(deps: ActivityDeps) {
         [input.checkoutId, heldUntil, ...seatIds],
       );
       const version = await bumpSeatVersion(m, input.showtimeId, true);
-      if (version === null) throw unprocessable('This showtime has been cancelled', { showtimeId: input.showtimeId });
+      if (version === null) throw showtimeCancelled(input.showtimeId);
       await m.query(
         `INSERT INTO bookings (id, user_id, showtime_id, status, amount, currency, payment_provider, idempotency_key, hold_expires_at, created_at, updated_at)
          VALUES (?, ?, ?, 'HOLDING', ?, ?, ?, ?, ?, ?, ?)`,

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError, WorkflowIdConflictPolicy, WorkflowIdReusePolicy, type WorkflowHandle } from '@temporalio/client';
 import { AppError, conflict, forbidden, notFound, unprocessable, type ErrorCode } from '../../core/errors.js';
+import { assertSeatsBelong, assertSeatsFree, assertShowtimeOpen } from '../../core/hold-rules.js';
 import { checkoutIdForKey, newCheckoutId } from '../../core/ids.js';
 import { OpenBookingStatuses } from '../../core/domain.js';
 import { PaymentProviderError } from '../../activities/payments/provider.js';
@@ -76,26 +77,25 @@ const requestHash = (showtimeId: number, seatIds: number[]): string =>
  * ever refuses: the hold activity re-checks everything under row locks.
  */
 async function precheck(deps: AppDeps, showtimeId: number, seatIds: number[], checkSeats: boolean): Promise<void> {
-  const rows: { st_status: string; starts_at: Date; id: number | null; status: string | null; held_until: Date | null }[] = await deps.ds.query(
-    `SELECT st.status AS st_status, st.starts_at, ss.id, ss.status, ss.held_until
-       FROM showtimes st LEFT JOIN show_seats ss ON ss.showtime_id = st.id AND ss.id IN (${seatIds.map(() => '?').join(',')})
-      WHERE st.id = ?`,
-    [...seatIds, showtimeId],
-  );
+  const rows: { st_status: string; starts_at: Date; id: number | null; status: string | null; checkout_id: string | null; held_until: Date | null }[] =
+    await deps.ds.query(
+      `SELECT st.status AS st_status, st.starts_at, ss.id, ss.status, ss.checkout_id, ss.held_until
+         FROM showtimes st LEFT JOIN show_seats ss ON ss.showtime_id = st.id AND ss.id IN (${seatIds.map(() => '?').join(',')})
+        WHERE st.id = ?`,
+      [...seatIds, showtimeId],
+    );
   const st = rows[0];
   if (!st) throw notFound('showtime', showtimeId);
   const now = deps.clock.now();
-  if (st.st_status !== 'scheduled') throw unprocessable('This showtime has been cancelled', { showtimeId });
-  if (st.starts_at <= now) throw unprocessable('This showtime has already started', { showtimeId });
-  const found = new Set(rows.map((r) => Number(r.id)));
-  const unknown = [...new Set(seatIds)].filter((id) => !found.has(id)).sort((a, b) => a - b);
-  if (unknown.length > 0) throw unprocessable('Some seats do not belong to this showtime', { unknownSeatIds: unknown });
+  assertShowtimeOpen({ id: showtimeId, status: st.st_status, startsAt: st.starts_at }, now);
+  const seats = rows.filter((r) => r.id !== null);
+  assertSeatsBelong(seatIds, seats.map((r) => Number(r.id)));
   if (!checkSeats) return;
-  const taken = rows
-    .filter((r) => r.status === 'booked' || (r.status === 'held' && r.held_until !== null && r.held_until > now))
-    .map((r) => Number(r.id))
-    .sort((a, b) => a - b);
-  if (taken.length > 0) throw new AppError('SEATS_UNAVAILABLE', 'Some of these seats are no longer available', { seatIds: taken });
+  assertSeatsFree(
+    seats.map((r) => ({ id: Number(r.id), status: r.status!, checkoutId: r.checkout_id, heldUntil: r.held_until })),
+    now,
+    null,
+  );
 }
 
 /** A retried POST whose checkout already closed: answer as the first request was answered. */
