@@ -1,7 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
-import type { NativeConnection} from '@temporalio/worker';
-import { Worker, bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
+import { DefaultLogger, Worker, bundleWorkflowCode, type NativeConnection, type WorkflowBundle } from '@temporalio/worker';
 import type { Activities } from '../activities/index.js';
 
 /** workflows/index.ts from sources (tsx, tests) or dist/workflows/index.js from a build. */
@@ -10,8 +9,10 @@ export function workflowsPath(): string {
   return existsSync(js) ? js : fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 }
 
-export const bundleWorkflows = (): Promise<WorkflowBundle> =>
-  bundleWorkflowCode({ workflowsPath: workflowsPath(), logger: { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined } });
+/** For SDK output nobody reads: the bundler's progress, the test runtime. */
+export const silentSdkLogger = new DefaultLogger('ERROR', () => undefined);
+
+export const bundleWorkflows = (): Promise<WorkflowBundle> => bundleWorkflowCode({ workflowsPath: workflowsPath(), logger: silentSdkLogger });
 
 export interface CheckoutWorkerOptions {
   connection: NativeConnection;

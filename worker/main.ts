@@ -1,4 +1,4 @@
-import { NativeConnection, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime, makeTelemetryFilterString, type LogLevel } from '@temporalio/worker';
 import { systemClock } from '../core/clock.js';
 import { loadConfigOrExit } from '../core/config.js';
 import { createLogger } from '../core/logger.js';
@@ -11,15 +11,17 @@ import { createCheckoutWorker } from './create-worker.js';
 const config = loadConfigOrExit();
 const log = createLogger(config.LOG_LEVEL, { component: 'worker', taskQueue: config.TASK_QUEUE });
 
+const SDK_LEVELS: Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error'> = {
+  TRACE: 'trace',
+  DEBUG: 'debug',
+  INFO: 'info',
+  WARN: 'warn',
+  ERROR: 'error',
+};
+
 Runtime.install({
-  logger: {
-    log: (level, message, meta) => log[level === 'WARN' ? 'warn' : level === 'ERROR' ? 'error' : level === 'INFO' ? 'info' : 'debug'](meta ?? {}, message),
-    trace: () => undefined,
-    debug: (message, meta) => log.debug(meta ?? {}, message),
-    info: (message, meta) => log.info(meta ?? {}, message),
-    warn: (message, meta) => log.warn(meta ?? {}, message),
-    error: (message, meta) => log.error(meta ?? {}, message),
-  },
+  // The SDK's logger, writing through pino so SDK lines are JSON like ours (workflow and activity ids in meta).
+  logger: new DefaultLogger('DEBUG', ({ level, message, meta }) => log[SDK_LEVELS[level]](meta ?? {}, message)),
   telemetryOptions: {
     logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} },
     metrics: { prometheus: { bindAddress: `0.0.0.0:${config.WORKER_METRICS_PORT}` } },

@@ -2,7 +2,7 @@ import { NativeConnection, Runtime, type Worker, type WorkflowBundle } from '@te
 import { createActivities } from '../../activities/index.js';
 import type { SeatEventPublisher } from '../../activities/seat-events.js';
 import type { SeatChangeSet } from '../../workflows/contracts.js';
-import { bundleWorkflows, createCheckoutWorker } from '../../worker/create-worker.js';
+import { bundleWorkflows, createCheckoutWorker, silentSdkLogger } from '../../worker/create-worker.js';
 import type { TestDeps } from './deps.js';
 
 let bundle: Promise<WorkflowBundle> | undefined;
@@ -40,7 +40,7 @@ export interface TestWorker {
 export async function startTestWorker(deps: TestDeps, opts: { publisher?: SeatEventPublisher } = {}): Promise<TestWorker> {
   if (!runtimeInstalled) {
     runtimeInstalled = true;
-    Runtime.install({ shutdownSignals: [], logger: { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined } });
+    Runtime.install({ shutdownSignals: [], logger: silentSdkLogger });
   }
   const publisher = recordingPublisher(opts.publisher);
   const connection = await NativeConnection.connect({ address: deps.config.TEMPORAL_ADDRESS });
