@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
-import { notFound, unprocessable } from '../core/errors.js';
-import { assertSeatsBelong, assertSeatsFree, assertShowtimeOpen, showtimeCancelled } from '../core/hold-rules.js';
+import { notFound } from '../core/errors.js';
+import { assertSeatCount, assertSeatsBelong, assertSeatsFree, assertShowtimeOpen, showtimeCancelled } from '../core/hold-rules.js';
 import type { SeatType } from '../core/domain.js';
 import { seatLabel } from '../core/hall-layout.js';
 import type { HeldSeat, SeatChangeSet } from '../workflows/contracts.js';
@@ -78,12 +78,8 @@ export function createSeatActivities(deps: ActivityDeps) {
   }
 
   async function holdSeats(input: HoldSeatsInput): Promise<HoldSeatsResult> {
+    assertSeatCount(input.seatIds, settings.maxSeatsPerCheckout);
     const seatIds = [...new Set(input.seatIds)].sort((a, b) => a - b);
-    if (seatIds.length === 0 || seatIds.length > settings.maxSeatsPerCheckout) {
-      throw unprocessable(`A checkout holds between 1 and ${settings.maxSeatsPerCheckout} seats`, {
-        max: settings.maxSeatsPerCheckout,
-      });
-    }
     const [showtime]: ShowtimeRow[] = await ds.query('SELECT id, status, starts_at, currency FROM showtimes WHERE id = ?', [
       input.showtimeId,
     ]);

@@ -6,6 +6,13 @@ import { AppError, unprocessable } from './errors.js';
  * them again to the rows it has locked (and that answer is the one that counts).
  */
 
+/** Between 1 and `max` seats per checkout, counting every id asked for. */
+export function assertSeatCount(seatIds: readonly number[], max: number): void {
+  if (seatIds.length === 0 || seatIds.length > max) {
+    throw unprocessable(`A checkout holds between 1 and ${max} seats`, { max });
+  }
+}
+
 export const showtimeCancelled = (showtimeId: number): AppError =>
   unprocessable('This showtime has been cancelled', { showtimeId });
 

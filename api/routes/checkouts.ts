@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError, WorkflowIdConflictPolicy, WorkflowIdReusePolicy, type WorkflowHandle } from '@temporalio/client';
-import { AppError, conflict, forbidden, notFound, unprocessable, type ErrorCode } from '../../core/errors.js';
-import { assertSeatsBelong, assertSeatsFree, assertShowtimeOpen } from '../../core/hold-rules.js';
+import { AppError, conflict, forbidden, notFound, type ErrorCode } from '../../core/errors.js';
+import { assertSeatCount, assertSeatsBelong, assertSeatsFree, assertShowtimeOpen } from '../../core/hold-rules.js';
 import { checkoutIdForKey, newCheckoutId } from '../../core/ids.js';
 import { OpenBookingStatuses } from '../../core/domain.js';
 import { PaymentProviderError } from '../../activities/payments/provider.js';
@@ -130,9 +130,7 @@ export const checkoutRoutes = [
       const header = IdempotencyHeaders.safeParse({ 'idempotency-key': ctx.get('idempotency-key') || undefined });
       if (!header.success) throw new AppError('VALIDATION_FAILED', 'Invalid Idempotency-Key header', { in: 'header' });
       const key = header.data['idempotency-key'] ?? null;
-      if (body.seatIds.length > deps.config.MAX_SEATS_PER_CHECKOUT) {
-        throw unprocessable(`At most ${deps.config.MAX_SEATS_PER_CHECKOUT} seats per checkout`, { max: deps.config.MAX_SEATS_PER_CHECKOUT });
-      }
+      assertSeatCount(body.seatIds, deps.config.MAX_SEATS_PER_CHECKOUT);
       await precheck(deps, body.showtimeId, body.seatIds, key === null);
       const checkoutId = key ? checkoutIdForKey(user.id, key) : newCheckoutId();
       const hash = requestHash(body.showtimeId, body.seatIds);

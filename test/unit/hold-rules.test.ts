@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { AppError } from '../../core/errors.js';
-import { assertSeatsBelong, assertSeatsFree, assertShowtimeOpen } from '../../core/hold-rules.js';
+import { assertSeatCount, assertSeatsBelong, assertSeatsFree, assertShowtimeOpen } from '../../core/hold-rules.js';
 
 const now = new Date('2026-12-01T12:00:00Z');
 const refusal = (fn: () => void): AppError => {
@@ -18,6 +18,13 @@ describe('hold rules', () => {
     expect(() => assertShowtimeOpen({ id: 1, status: 'scheduled', startsAt: new Date('2026-12-01T12:00:01Z') }, now)).not.to.throw();
     expect(refusal(() => assertShowtimeOpen({ id: 1, status: 'cancelled', startsAt: new Date('2026-12-02T00:00:00Z') }, now))).to.include({ code: 'UNPROCESSABLE', message: 'This showtime has been cancelled' });
     expect(refusal(() => assertShowtimeOpen({ id: 1, status: 'scheduled', startsAt: now }, now)).message).to.equal('This showtime has already started');
+  });
+
+  it('a checkout asks for between 1 and max seats, every id counted', () => {
+    expect(() => assertSeatCount([1, 2], 2)).not.to.throw();
+    expect(refusal(() => assertSeatCount([1, 2, 3], 2))).to.include({ code: 'UNPROCESSABLE', message: 'A checkout holds between 1 and 2 seats' });
+    expect(refusal(() => assertSeatCount([1, 1, 1], 2)).details).to.deep.equal({ max: 2 });
+    expect(refusal(() => assertSeatCount([], 2)).code).to.equal('UNPROCESSABLE');
   });
 
   it('names seats that are not of the showtime, once each, in order', () => {
