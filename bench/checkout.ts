@@ -3,20 +3,17 @@
  *   1. hold latency at 32 concurrent clients (target p50 ≤ 30 ms, p99 ≤ 100 ms);
  *   2. completed checkouts per second, hold → pay → CONFIRMED (target ≥ 150/s);
  *   3. 500 concurrent holds of one seat (exactly one winner, all answered within 2 s).
- * It prepares its own hall, showtimes and users in the stack's database
- * (DATABASE_URL, JWT_SECRET as the stack uses them) and writes
+ * It prepares its own halls, showtimes and users (with the test fixtures) in
+ * the stack's database (DATABASE_URL, JWT_SECRET as the stack uses them) and writes
  * bench/results/checkout.json. Only loopback traffic; every loop is bounded.
  *
  *   BASE_URL=http://localhost:3000 npx tsx bench/checkout.ts
  */
 import { fileURLToPath } from 'node:url';
-import { issueToken } from '../api/auth.js';
 import { systemClock } from '../core/clock.js';
 import { loadConfig } from '../core/config.js';
-import { parseHallLayout } from '../core/hall-layout.js';
 import { createDataSource } from '../db/data-source.js';
-import { Movie } from '../db/entities/index.js';
-import { insertHall, insertShowtimeWithSeats, showtimeEnd } from '../db/venue-store.js';
+import { createShowtime, createUsers } from '../test/support/fixtures.js';
 import { percentile, writeResult } from './lib/http-load.js';
 
 const BASE_URL = process.env.BASE_URL ?? 'http://localhost:3000';
@@ -29,60 +26,7 @@ const config = loadConfig({ ...process.env, JWT_SECRET: process.env.JWT_SECRET ?
 const ds = createDataSource({ url: config.DATABASE_URL, poolSize: 4 });
 await ds.initialize();
 
-const stamp = Date.now().toString(36);
-const layout = Array.from({ length: 26 }, () => 'R'.repeat(40));
-const parsed = parseHallLayout(layout);
-if ('problems' in parsed) throw new Error(parsed.problems.join());
-const grid = parsed;
-
-async function prepare(showtimeCount: number) {
-  return ds.transaction(async (m) => {
-    const now = new Date();
-    const movie = await m.save(
-      Movie,
-      m.create(Movie, {
-        title: `Bench ${stamp}`,
-        synopsis: 'Benchmark fixture.',
-        runtimeMin: 90,
-        rating: 'PG',
-        posterUrl: null,
-        releaseDate: now.toISOString().slice(0, 10),
-        availableFrom: now,
-        availableUntil: new Date(now.getTime() + 400 * 86_400_000),
-        createdAt: now,
-      }),
-    );
-    const hall = await insertHall(m, `Bench ${stamp}`, grid);
-    const showtimes: { id: number; seatIds: number[] }[] = [];
-    for (let i = 0; i < showtimeCount; i++) {
-      const startsAt = new Date(now.getTime() + (300 + i * 3) * 86_400_000);
-      const st = await insertShowtimeWithSeats(m, {
-        movieId: movie.id,
-        hallId: hall.id,
-        startsAt,
-        endsAt: showtimeEnd(startsAt, 90, 15),
-        basePrice: 1000,
-        currency: 'USD',
-        createdAt: now,
-      });
-      const seats: { id: number }[] = await m.query('SELECT id FROM show_seats WHERE showtime_id = ? ORDER BY id', [st.id]);
-      showtimes.push({ id: st.id, seatIds: seats.map((s) => Number(s.id)) });
-    }
-    return showtimes;
-  });
-}
-
-async function users(n: number): Promise<string[]> {
-  const tokens: string[] = [];
-  for (let i = 0; i < n; i++) {
-    const res = await ds.query("INSERT INTO users (email, name, password_hash, role, created_at) VALUES (?, 'Bench', 'scrypt$unused', 'user', ?)", [
-      `bench-${stamp}-${i}@example.test`,
-      new Date(),
-    ]);
-    tokens.push(await issueToken({ id: Number(res.insertId), role: 'user' }, { config, clock: systemClock }));
-  }
-  return tokens;
-}
+const LAYOUT = Array.from({ length: 26 }, () => 'R'.repeat(40));
 
 async function post(path: string, token: string, body: unknown): Promise<{ status: number; ms: number; body: { checkoutId?: string; status?: string } }> {
   const t0 = performance.now();
@@ -101,9 +45,10 @@ const stats = (ms: number[]) => {
   return { count: ms.length, p50: r(percentile(sorted, 50)), p99: r(percentile(sorted, 99)), max: r(sorted[sorted.length - 1] ?? 0) };
 };
 
-const showtimes = await prepare(6);
-const tokens = await users(Math.max(CLIENTS, RACERS));
-process.stderr.write(`prepared ${showtimes.length} showtimes × ${grid.seats.length} seats, ${tokens.length} users\n`);
+// Six showtimes of 1,040 seats, each in a hall of its own, and the users, from the test fixtures.
+const showtimes = (await Promise.all(Array.from({ length: 6 }, () => createShowtime(ds, { layout: LAYOUT })))).map((s) => ({ id: s.showtimeId, seatIds: s.seatIds }));
+const tokens = (await createUsers({ ds, config, clock: systemClock }, Math.max(CLIENTS, RACERS))).map((u) => u.token);
+process.stderr.write(`prepared ${showtimes.length} showtimes × ${showtimes[0]!.seatIds.length} seats, ${tokens.length} users\n`);
 
 // 1. Hold latency: every client holds distinct seats of showtime 0, one request at a time.
 const holdSeats = showtimes[0]!;

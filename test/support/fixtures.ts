@@ -17,7 +17,10 @@ export interface TestUser {
 }
 
 /** A user row plus a real token (password hashing is not what these tests are about). */
-export async function createUser(deps: AppDeps, role: Role = 'user'): Promise<TestUser> {
+/** What creating users needs: a database and what tokens are signed with. */
+export type UserDeps = Pick<AppDeps, 'ds' | 'config' | 'clock'>;
+
+export async function createUser(deps: UserDeps, role: Role = 'user'): Promise<TestUser> {
   const email = `u-${unique()}@example.test`;
   const res = await deps.ds.query(
     "INSERT INTO users (email, name, password_hash, role, created_at) VALUES (?, 'Test User', 'scrypt$unused', ?, ?)",
@@ -27,7 +30,7 @@ export async function createUser(deps: AppDeps, role: Role = 'user'): Promise<Te
   return { id, email, role, token: await issueToken({ id, role }, deps) };
 }
 
-export async function createUsers(deps: AppDeps, n: number): Promise<TestUser[]> {
+export async function createUsers(deps: UserDeps, n: number): Promise<TestUser[]> {
   return Promise.all(Array.from({ length: n }, () => createUser(deps)));
 }
 
