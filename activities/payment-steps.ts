@@ -49,12 +49,12 @@ export function createPaymentActivities(deps: ActivityDeps) {
     return 'refunded';
   }
 
-  async function getBookingPayment(input: { bookingId: string }): Promise<{ intentId: string | null; status: string; showtimeId: number } | null> {
-    const [row]: { payment_intent_id: string | null; status: string; showtime_id: number }[] = await ds.query(
-      'SELECT payment_intent_id, status, showtime_id FROM bookings WHERE id = ?',
+  async function getBookingPayment(input: { bookingId: string }): Promise<{ intentId: string | null; status: string } | null> {
+    const [row]: { payment_intent_id: string | null; status: string }[] = await ds.query(
+      'SELECT payment_intent_id, status FROM bookings WHERE id = ?',
       [input.bookingId],
     );
-    return row ? { intentId: row.payment_intent_id, status: row.status, showtimeId: row.showtime_id } : null;
+    return row ? { intentId: row.payment_intent_id, status: row.status } : null;
   }
 
   return { createPaymentIntent, cancelPaymentIntent, refundPayment, refundLatePayment, getBookingPayment };
