@@ -22,7 +22,13 @@ describe('workflow determinism (replay of recorded histories)', function () {
       'cancelled.pb',
       'expired.pb',
       'hold-refused.pb',
+      'hold-provider-outage.pb',
+      'paid-at-deadline.pb',
+      'payment-mismatched.pb',
       'booking-cancelled.pb',
+      'refund-late-payment.pb',
+      'showtime-cancelled.pb',
+      'showtime-cancelled-checkout.pb',
     ]);
   });
 
@@ -32,9 +38,12 @@ describe('workflow determinism (replay of recorded histories)', function () {
       history: proto.temporal.api.history.v1.History.decode(readFileSync(new URL(f, DIR))),
     }));
     const failures: string[] = [];
+    const replayed: string[] = [];
     for await (const result of Worker.runReplayHistories({ workflowBundle: await workflowBundle() }, histories)) {
+      replayed.push(result.workflowId);
       if (result.error) failures.push(`${result.workflowId}: ${result.error.message}`);
     }
     expect(failures).to.deep.equal([]);
+    expect(replayed.sort()).to.deep.equal([...files].sort());
   });
 });

@@ -8,6 +8,9 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import proto from '@temporalio/proto';
 import { MOCK_CARDS } from '../../activities/payments/mock-provider.js';
+import { PaymentProviderError, type PaymentProvider } from '../../activities/payments/provider.js';
+import { ingestPaymentEvent } from '../../api/payment-events.js';
+import { paymentSucceededSignal } from '../../workflows/contracts.js';
 import { createTestDeps } from './deps.js';
 import { createShowtime, createUser, eventually } from './fixtures.js';
 import { startTestApi } from './http.js';
@@ -16,6 +19,15 @@ import { startTestWorker } from './worker.js';
 const DIR = new URL('../fixtures/histories/', import.meta.url);
 
 const deps = await createTestDeps('record_histories', { config: { HOLD_TTL_SECONDS: '2' } });
+// The provider the worker and API use; `outage` makes every intent creation fail as a provider outage would.
+let outage = false;
+const provider: PaymentProvider = deps.payments;
+deps.payments = Object.assign(Object.create(provider) as PaymentProvider, {
+  createIntent: (input: Parameters<PaymentProvider['createIntent']>[0]) => {
+    if (outage) return Promise.reject(new PaymentProviderError('recorded outage', true));
+    return provider.createIntent(input);
+  },
+});
 const worker = await startTestWorker(deps);
 const api = await startTestApi(deps);
 try {
@@ -23,6 +35,10 @@ try {
   const user = await createUser(deps);
   const hold = async (seatIds: number[]) =>
     (await api.request('POST', '/api/v1/checkouts', { token: user.token, body: { showtimeId: show.showtimeId, seatIds } })).body;
+  const admin = await createUser(deps, 'admin');
+  let cancelledShowtimeId = 0;
+  const hold2 = async (showtimeId: number, seatIds: number[]) =>
+    (await api.request('POST', '/api/v1/checkouts', { token: user.token, body: { showtimeId, seatIds } })).body;
   const pay = (id: string, card: string) => api.request('POST', `/api/v1/checkouts/${id}/pay`, { token: user.token, body: { card } });
 
   const scenarios: Record<string, () => Promise<string>> = {
@@ -49,6 +65,56 @@ try {
       return c.checkoutId;
     },
     expired: async () => (await hold([show.seatIds[4]!])).checkoutId,
+    // The intent was paid at the provider but its event never came: at the deadline the money wins.
+    'paid-at-deadline': async () => {
+      const c = await hold([show.seatIds[7]!]);
+      await deps.ds.query("UPDATE mock_payment_intents SET status = 'succeeded' WHERE id = ?", [c.payment.intentId]);
+      return c.checkoutId;
+    },
+    'payment-mismatched': async () => {
+      const c = await hold([show.seatIds[8]!]);
+      await deps.ds.query("UPDATE mock_payment_intents SET status = 'succeeded' WHERE id = ?", [c.payment.intentId]);
+      await deps.temporal.workflow.getHandle(c.checkoutId).signal(paymentSucceededSignal, { intentId: c.payment.intentId, amount: c.amount + 1 });
+      return c.checkoutId;
+    },
+    'refund-late-payment': async () => {
+      const c = await hold([show.seatIds[9]!]);
+      await deps.temporal.workflow.getHandle(c.checkoutId).result();
+      await deps.ds.query("UPDATE mock_payment_intents SET status = 'succeeded' WHERE id = ?", [c.payment.intentId]);
+      await ingestPaymentEvent(deps, {
+        provider: 'mock',
+        eventId: `evt_late_${c.checkoutId}`,
+        type: 'payment_intent.succeeded',
+        intentId: c.payment.intentId,
+        checkoutId: c.checkoutId,
+        amount: c.amount,
+        failureReason: null,
+        payload: '{}',
+      });
+      return `refund-${c.payment.intentId}`;
+    },
+    'hold-provider-outage': async () => {
+      outage = true;
+      try {
+        const res = await api.request('POST', '/api/v1/checkouts', { token: user.token, body: { showtimeId: show.showtimeId, seatIds: [show.seatIds[10]!] } });
+        if (res.status !== 503) throw new Error(`expected 503 from the outage, got ${res.status}`);
+      } finally {
+        outage = false;
+      }
+      return lastWorkflowOf(user.id);
+    },
+    'showtime-cancelled-checkout': async () => {
+      const other = await createShowtime(deps.ds);
+      const open = await hold2(other.showtimeId, [other.seatIds[0]!]);
+      const sold = await hold2(other.showtimeId, [other.seatIds[1]!]);
+      await pay(sold.checkoutId, MOCK_CARDS.succeeds);
+      const res = await api.request('POST', `/api/v1/admin/showtimes/${other.showtimeId}/cancel`, { token: admin.token, body: {} });
+      if (res.status >= 300) throw new Error(`showtime cancel answered ${res.status}`);
+      await deps.temporal.workflow.getHandle(`cancel-showtime-${other.showtimeId}`).result();
+      cancelledShowtimeId = other.showtimeId;
+      return open.checkoutId;
+    },
+    'showtime-cancelled': async () => `cancel-showtime-${cancelledShowtimeId}`,
     'hold-refused': async () => {
       await hold([show.seatIds[6]!]);
       const other = await createUser(deps);
@@ -73,7 +139,7 @@ try {
     if (existsSync(file)) continue;
     const id = await run();
     const handle = deps.temporal.workflow.getHandle(id);
-    await eventually(async () => (await handle.describe()).status.name !== 'RUNNING', 30_000, 200);
+    await eventually(async () => (await handle.describe()).status.name !== 'RUNNING', 60_000, 200);
     // Binary protobuf: exactly what the server sent, no JSON mapping in between.
     writeFileSync(file, proto.temporal.api.history.v1.History.encode(await handle.fetchHistory()).finish());
     process.stdout.write(`recorded ${name} (${id})\n`);
