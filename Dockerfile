@@ -32,6 +32,9 @@ COPY tsconfig.json tsconfig.build.json ./
 # The folders tsconfig.build.json compiles (a unit test keeps the two lists equal).
 COPY core ./core
 COPY db ./db
+COPY clients ./clients
+COPY payments ./payments
+COPY live ./live
 COPY activities ./activities
 COPY workflows ./workflows
 COPY api ./api

@@ -1,8 +1,8 @@
 import type { DataSource } from 'typeorm';
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
-import type { PaymentProvider } from './payments/provider.js';
-import type { SeatEventPublisher } from './seat-events.js';
+import type { PaymentProvider } from '../payments/provider.js';
+import type { SeatEventPublisher } from '../live/publisher.js';
 
 /** What activities touch; the worker builds it from config, tests build it by hand. */
 export interface ActivityDeps {

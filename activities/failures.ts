@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { AppError, type ErrorDetails } from '../core/errors.js';
-import { PaymentProviderError } from './payments/provider.js';
+import { PaymentProviderError } from '../payments/provider.js';
 
 /**
  * Domain errors cross into Temporal as non-retryable ApplicationFailures whose

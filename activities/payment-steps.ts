@@ -1,5 +1,5 @@
 import type { ActivityDeps } from './deps.js';
-import type { IntentState } from './payments/provider.js';
+import type { IntentState } from '../payments/provider.js';
 import type { PaymentInfo, RefundInput } from '../workflows/contracts.js';
 
 /** Payment side effects, each idempotent per checkout or intent so retries are safe. */

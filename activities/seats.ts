@@ -3,7 +3,8 @@ import { notFound } from '../core/errors.js';
 import { assertSeatCount, assertSeatsBelong, assertSeatsFree, assertShowtimeOpen, showtimeCancelled } from '../core/hold-rules.js';
 import type { SeatType } from '../core/domain.js';
 import { seatLabel } from '../core/hall-layout.js';
-import type { HeldSeat, SeatChangeSet } from '../workflows/contracts.js';
+import type { SeatChangeSet } from '../live/protocol.js';
+import type { HeldSeat } from '../workflows/contracts.js';
 import type { ActivityDeps } from './deps.js';
 import { seatsNotHeld } from './failures.js';
 

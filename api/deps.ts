@@ -4,7 +4,7 @@ import type { DataSource } from 'typeorm';
 import type { Clock } from '../core/clock.js';
 import type { Config } from '../core/config.js';
 import type { Logger } from '../core/logger.js';
-import type { PaymentProvider } from '../activities/payments/provider.js';
+import type { PaymentProvider } from '../payments/provider.js';
 
 /** Everything a request handler may touch, built once per process in api/main.ts (or by a test). */
 export interface AppDeps {

@@ -2,13 +2,13 @@ import { createServer } from 'node:http';
 import { systemClock } from '../core/clock.js';
 import { loadConfigOrExit } from '../core/config.js';
 import { createLogger } from '../core/logger.js';
-import { createRedis } from '../core/redis.js';
-import { connectTemporalClient } from '../core/temporal-connection.js';
+import { createRedis } from '../clients/redis.js';
+import { connectTemporalClient } from '../clients/temporal.js';
 import { createDataSource } from '../db/data-source.js';
-import { createPaymentProvider } from '../activities/payments/index.js';
+import { createPaymentProvider } from '../payments/index.js';
 import { createApp } from './app.js';
 import type { AppDeps } from './deps.js';
-import { attachLiveSeats } from './sockets.js';
+import { attachLiveSeats } from '../live/server.js';
 
 const config = loadConfigOrExit();
 const log = createLogger(config.LOG_LEVEL, { component: 'api', port: config.PORT });
@@ -28,7 +28,7 @@ const deps: AppDeps = {
 const app = createApp(deps);
 const server = createServer(app.koa.callback());
 server.keepAliveTimeout = 65_000;
-const live = attachLiveSeats(server, deps, { metrics: app.metrics });
+const live = attachLiveSeats(server, deps, { sockets: app.metrics.sockets });
 server.listen(config.PORT, () => log.info({ port: config.PORT }, 'api listening'));
 
 /** In-flight requests get this long to finish after SIGTERM (orchestrators usually wait 30 s before SIGKILL). */

@@ -1,6 +1,6 @@
 import { WorkflowIdConflictPolicy, WorkflowNotFoundError } from '@temporalio/client';
 import { QueryFailedError } from 'typeorm';
-import type { PaymentEventIn } from '../activities/payments/provider.js';
+import type { PaymentEventIn } from '../payments/provider.js';
 import { paymentFailedSignal, paymentSucceededSignal, refundWorkflowId, type RefundInput } from '../workflows/contracts.js';
 import type { AppDeps } from './deps.js';
 

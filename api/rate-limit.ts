@@ -1,11 +1,12 @@
 import type { Context } from 'koa';
 import type { Redis } from 'ioredis';
+import type { Config } from '../core/config.js';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { AppError } from '../core/errors.js';
 
 /**
  * Brute-force and abuse limits for the credential endpoints. Counters live in
- * Redis (keys `rl:<rule>:<key>`), so every API node shares them; if Redis is
+ * Redis (keys `<REDIS_PREFIX>:rl:<rule>:<key>`), so every API node shares them; if Redis is
  * unreachable each node falls back to an in-memory counter with the same
  * rule rather than failing the request. docs/api.md lists them.
  */
@@ -35,18 +36,18 @@ type Limiters = Record<LimitName, RateLimiterAbstract>;
 
 const byClient = new WeakMap<Redis, Limiters>();
 
-function limiters(redis: Redis): Limiters {
+function limiters(redis: Redis, redisPrefix: string): Limiters {
   let l = byClient.get(redis);
   if (!l) {
     const make = (name: LimitName): RateLimiterAbstract => {
       const rule = RATE_LIMITS[name];
       return new RateLimiterRedis({
         storeClient: redis,
-        keyPrefix: `rl:${name}`,
+        keyPrefix: `${redisPrefix}:rl:${name}`,
         points: rule.points,
         duration: rule.duration,
         rejectIfRedisNotReady: true,
-        insuranceLimiter: new RateLimiterMemory({ keyPrefix: `rl:${name}`, points: rule.points, duration: rule.duration }),
+        insuranceLimiter: new RateLimiterMemory({ keyPrefix: name, points: rule.points, duration: rule.duration }),
       });
     };
     l = {
@@ -67,10 +68,18 @@ function tooMany(ctx: Context, name: LimitName, msBeforeNext: number): AppError 
   return new AppError('RATE_LIMITED', `Too many attempts; retry in ${seconds} s`, { limit: name, retryAfterSeconds: seconds });
 }
 
+/** What the limits need: the shared Redis and the deployment's key prefix. */
+export interface LimitStore {
+  redis: Redis;
+  config: Pick<Config, 'REDIS_PREFIX'>;
+}
+
+const limiterOf = (store: LimitStore, name: LimitName): RateLimiterAbstract => limiters(store.redis, store.config.REDIS_PREFIX)[name];
+
 /** Counts one attempt against the rule; throws 429 RATE_LIMITED (with Retry-After) when the window is used up. */
-export async function consume(ctx: Context, redis: Redis, name: LimitName, key: string): Promise<void> {
+export async function consume(ctx: Context, store: LimitStore, name: LimitName, key: string): Promise<void> {
   try {
-    await limiters(redis)[name].consume(key);
+    await limiterOf(store, name).consume(key);
   } catch (e) {
     if (e instanceof RateLimiterRes) throw tooMany(ctx, name, e.msBeforeNext);
     throw e;
@@ -78,14 +87,14 @@ export async function consume(ctx: Context, redis: Redis, name: LimitName, key: 
 }
 
 /** Throws 429 if the rule's window is already used up, without counting an attempt. */
-export async function ensureNotExhausted(ctx: Context, redis: Redis, name: LimitName, key: string): Promise<void> {
-  const res = await limiters(redis)[name].get(key);
+export async function ensureNotExhausted(ctx: Context, store: LimitStore, name: LimitName, key: string): Promise<void> {
+  const res = await limiterOf(store, name).get(key);
   if (res && res.consumedPoints >= RATE_LIMITS[name].points) throw tooMany(ctx, name, res.msBeforeNext);
 }
 
 /** Counts one event (e.g. a failed login) without refusing the current request. */
-export async function record(redis: Redis, name: LimitName, key: string): Promise<void> {
-  await limiters(redis)[name].consume(key).catch((e: unknown) => {
+export async function record(store: LimitStore, name: LimitName, key: string): Promise<void> {
+  await limiterOf(store, name).consume(key).catch((e: unknown) => {
     if (!(e instanceof RateLimiterRes)) throw e;
   });
 }

@@ -23,7 +23,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { io, type Socket } from 'socket.io-client';
-import { createSeatEventPublisher } from '../activities/seat-events.js';
+import { createSeatEventPublisher } from '../live/publisher.js';
 import { issueToken } from '../api/auth.js';
 import { systemClock } from '../core/clock.js';
 import { loadConfig } from '../core/config.js';
@@ -297,7 +297,7 @@ async function main(): Promise<void> {
     // ---- probes: the worker's own publish path (emitter → Redis → adapters → sockets), no REST, no
     // Temporal, no MySQL: the fan-out alone. Version 0 and a seat id that does not exist, so a real
     // page watching this showtime ignores them.
-    const publisher = createSeatEventPublisher(stack.redisUrl, createLogger('silent'));
+    const publisher = createSeatEventPublisher(stack.redisUrl, 'marquee', createLogger('silent'));
     const fromPublish: number[] = [];
     try {
       for (let i = 0; i < WARMUP + ITERATIONS; i++) {

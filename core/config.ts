@@ -17,6 +17,10 @@ const settings = z.object({
     DATABASE_URL: z.url({ protocol: /^mysql$/ }).default('mysql://root@127.0.0.1:3306/marquee'),
     DATABASE_POOL_SIZE: positiveInt.default(20),
     REDIS_URL: z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6379'),
+    REDIS_PREFIX: z
+      .string()
+      .regex(/^[A-Za-z0-9_.-]{1,40}$/, 'must be 1-40 letters, digits, "_", "." or "-"')
+      .default('marquee'),
     TEMPORAL_ADDRESS: z
       .string()
       .regex(/^[\w.-]+:\d+$/, 'must be host:port')

@@ -4,8 +4,8 @@ import { loadConfigOrExit } from '../core/config.js';
 import { createLogger } from '../core/logger.js';
 import { createDataSource } from '../db/data-source.js';
 import { createActivities } from '../activities/index.js';
-import { createPaymentProvider } from '../activities/payments/index.js';
-import { createSeatEventPublisher } from '../activities/seat-events.js';
+import { createPaymentProvider } from '../payments/index.js';
+import { createSeatEventPublisher } from '../live/publisher.js';
 import { createCheckoutWorker } from './create-worker.js';
 
 const config = loadConfigOrExit();
@@ -30,7 +30,7 @@ Runtime.install({
 
 const ds = createDataSource({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE });
 await ds.initialize();
-const publisher = createSeatEventPublisher(config.REDIS_URL, log);
+const publisher = createSeatEventPublisher(config.REDIS_URL, config.REDIS_PREFIX, log);
 const activities = createActivities({
   ds,
   payments: createPaymentProvider(config, ds, systemClock),

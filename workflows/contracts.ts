@@ -5,7 +5,7 @@
  */
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { BookingStatus, PaymentProviderName, SeatStatus, SeatType } from '../core/domain.js';
+import type { BookingStatus, PaymentProviderName, SeatType } from '../core/domain.js';
 
 export interface CheckoutInput {
   checkoutId: string;
@@ -62,20 +62,6 @@ export interface CheckoutState {
   reason: string | null;
   /** Why the hold was refused, kept so a retried request gets the same answer. */
   holdFailure: { code: string; message: string; details: Record<string, unknown> } | null;
-}
-
-/** One seat-map change, as committed in MySQL and published to watchers. */
-export interface SeatChange {
-  seatId: number;
-  status: SeatStatus;
-}
-
-export interface SeatChangeSet {
-  showtimeId: number;
-  /** The showtime's seat_version after the change. */
-  version: number;
-  changes: SeatChange[];
-  reason: 'held' | 'released' | 'expired' | 'booked' | 'refunded' | 'cancelled';
 }
 
 export const holdUpdate = defineUpdate<HoldResult, [HoldRequest]>('hold');

@@ -39,8 +39,8 @@ export const authRoutes = [
       429: rateLimited,
     },
     handler: async ({ body, ctx }, deps) => {
-      await consume(ctx, deps.redis, 'registerPerIp', clientIp(ctx));
-      await consume(ctx, deps.redis, 'registerPerEmail', body.email);
+      await consume(ctx, deps, 'registerPerIp', clientIp(ctx));
+      await consume(ctx, deps, 'registerPerEmail', body.email);
       const users = deps.ds.getRepository(User);
       const taken = () => conflict('An account with this email already exists', { field: 'email' });
       if (await users.existsBy({ email: body.email })) throw taken();
@@ -74,13 +74,13 @@ export const authRoutes = [
     },
     handler: async ({ body, ctx }, deps) => {
       const ip = clientIp(ctx);
-      await consume(ctx, deps.redis, 'loginPerIp', ip);
-      await consume(ctx, deps.redis, 'loginPerIpAndEmail', `${ip}|${body.email}`);
-      await ensureNotExhausted(ctx, deps.redis, 'loginFailuresPerAccount', body.email);
+      await consume(ctx, deps, 'loginPerIp', ip);
+      await consume(ctx, deps, 'loginPerIpAndEmail', `${ip}|${body.email}`);
+      await ensureNotExhausted(ctx, deps, 'loginFailuresPerAccount', body.email);
       const user = await deps.ds.getRepository(User).findOneBy({ email: body.email });
       const ok = await verifyPassword(body.password, user?.passwordHash ?? (await decoy()));
       if (!user || !ok) {
-        await record(deps.redis, 'loginFailuresPerAccount', body.email);
+        await record(deps, 'loginFailuresPerAccount', body.email);
         throw unauthenticated(INVALID_CREDENTIALS);
       }
       return { body: await session(user, deps) };

@@ -4,7 +4,7 @@ import { AppError, conflict, forbidden, notFound, type ErrorCode } from '../../c
 import { assertSeatCount, assertSeatsBelong, assertSeatsFree, assertShowtimeOpen } from '../../core/hold-rules.js';
 import { checkoutIdForKey, newCheckoutId } from '../../core/ids.js';
 import { OpenBookingStatuses } from '../../core/domain.js';
-import { PaymentProviderError } from '../../activities/payments/provider.js';
+import { PaymentProviderError } from '../../payments/provider.js';
 import {
   CheckoutStatusKey,
   SeatCountKey,

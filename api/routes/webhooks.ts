@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { paymentEventFromStripe, verifyStripeWebhook, WebhookSignatureError } from '../../activities/payments/stripe-provider.js';
+import { paymentEventFromStripe, verifyStripeWebhook, WebhookSignatureError } from '../../payments/stripe-provider.js';
 import { AppError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import type { AppDeps } from '../deps.js';

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { createSeatEventPublisher, type SeatEventPublisher } from '../../activities/seat-events.js';
+import { createSeatEventPublisher, type SeatEventPublisher } from '../../live/publisher.js';
 import { createTestDeps, type TestDeps } from '../support/deps.js';
 import { testEnv } from '../support/env.js';
 import { createShowtime, createUser, eventually, seatStatuses, type ShowtimeFixture, type TestUser } from '../support/fixtures.js';
@@ -33,7 +33,7 @@ describe('seat picker in Chromium: two browsers on one showtime', function () {
     await mkdir(ARTIFACTS, { recursive: true });
     redis = await startPrivateRedis();
     deps = await createTestDeps('seat_picker', { config: { HOLD_TTL_SECONDS: String(HOLD_TTL_SECONDS), REDIS_URL: redis.url } });
-    publisher = createSeatEventPublisher(redis.url, deps.log);
+    publisher = createSeatEventPublisher(redis.url, deps.config.REDIS_PREFIX, deps.log);
     worker = await startTestWorker(deps, { publisher });
     api = await startLiveTestApi(deps);
     // Premium middle row, an aisle in every row, accessible seats at the front.

@@ -1,9 +1,9 @@
 import { expect } from 'chai';
 import type { Socket } from 'socket.io-client';
-import { MOCK_CARDS } from '../../activities/payments/mock-provider.js';
-import { createSeatEventPublisher, type SeatEventPublisher } from '../../activities/seat-events.js';
-import { JOIN_EVENT, LEAVE_EVENT, type JoinAck, type LeaveAck } from '../../api/sockets.js';
-import type { SeatChangeSet } from '../../workflows/contracts.js';
+import { MOCK_CARDS } from '../../payments/mock-provider.js';
+import { createSeatEventPublisher, type SeatEventPublisher } from '../../live/publisher.js';
+import { JOIN_EVENT, LEAVE_EVENT, type JoinAck, type LeaveAck } from '../../live/protocol.js';
+import type { SeatChangeSet } from '../../live/protocol.js';
 import type { ShowtimeWatch } from '../../web/live-seats.js';
 import { createTestDeps, type TestDeps } from '../support/deps.js';
 import { createShowtime, createUser, eventually, type ShowtimeFixture, type TestUser } from '../support/fixtures.js';
@@ -43,7 +43,7 @@ describe('live seats: Socket.IO on two API nodes through Redis, real worker', fu
     redis = await startPrivateRedis();
     deps = await createTestDeps('live_seats', { config: { HOLD_TTL_SECONDS: String(HOLD_TTL_SECONDS), REDIS_URL: redis.url } });
     deps.redis.on('error', () => undefined); // the restart below is deliberate
-    publisher = createSeatEventPublisher(redis.url, deps.log);
+    publisher = createSeatEventPublisher(redis.url, deps.config.REDIS_PREFIX, deps.log);
     worker = await startTestWorker(deps, { publisher });
     nodeA = await startLiveTestApi(deps);
     nodeB = await startLiveTestApi(deps, { limits: { joinsPerWindow: 8, maxRooms: 2, disconnectAfterRefusals: 6 } });

@@ -7,6 +7,8 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
     NODE_ENV: 'test',
     JWT_SECRET: 'test-secret-test-secret-test-secret-0123',
     REDIS_URL: testEnv.redisUrl,
+    // Test runs that share the Redis server never see each other's rate-limit counters or seat events.
+    REDIS_PREFIX: testEnv.dbPrefix,
     TEMPORAL_ADDRESS: testEnv.temporalAddress,
     TEMPORAL_NAMESPACE: testEnv.temporalNamespace,
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',

@@ -2,13 +2,13 @@ import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { Redis } from 'ioredis';
 import type { AppDeps } from '../../api/deps.js';
-import { MockProvider } from '../../activities/payments/mock-provider.js';
+import { MockProvider } from '../../payments/mock-provider.js';
 import type { Clock } from '../../core/clock.js';
 import { systemClock } from '../../core/clock.js';
 import type { Config } from '../../core/config.js';
 import { createLogger } from '../../core/logger.js';
-import { createRedis } from '../../core/redis.js';
-import { connectTemporalClient } from '../../core/temporal-connection.js';
+import { createRedis } from '../../clients/redis.js';
+import { connectTemporalClient } from '../../clients/temporal.js';
 import { testConfig } from './config.js';
 import { freshDatabase, type TestDatabase } from './database.js';
 

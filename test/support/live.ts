@@ -4,7 +4,7 @@ import { io, type Socket } from 'socket.io-client';
 import { Redis } from 'ioredis';
 import type { AppDeps } from '../../api/deps.js';
 import { createApiMetrics, type ApiMetrics } from '../../api/metrics.js';
-import { attachLiveSeats, type LiveSeats, type LiveSeatsLimits } from '../../api/sockets.js';
+import { attachLiveSeats, type LiveSeats, type LiveSeatsLimits } from '../../live/server.js';
 import { watchShowtime, type LiveSeatMap, type ShowtimeWatch, type WatchOptions } from '../../web/live-seats.js';
 import { startTestApi, type TestApi } from './http.js';
 
@@ -17,7 +17,7 @@ export interface LiveTestApi extends TestApi {
 export async function startLiveTestApi(deps: AppDeps, opts: { limits?: Partial<LiveSeatsLimits> } = {}): Promise<LiveTestApi> {
   const api = await startTestApi(deps);
   const metrics = createApiMetrics();
-  const live = attachLiveSeats(api.server, deps, { metrics, limits: opts.limits });
+  const live = attachLiveSeats(api.server, deps, { sockets: metrics.sockets, limits: opts.limits });
   return {
     ...api,
     live,

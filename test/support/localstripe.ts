@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import Stripe from 'stripe';
-import { createStripeClient } from '../../activities/payments/stripe-provider.js';
+import { createStripeClient } from '../../payments/stripe-provider.js';
 import { testEnv } from './env.js';
 
 /** Keys the tests use; localstripe accepts any `sk_…` key and never checks webhook secrets. */

@@ -29,6 +29,7 @@ function serviceEnv(config: Config): Record<string, string> {
     NODE_ENV: 'test',
     DATABASE_URL: config.DATABASE_URL,
     REDIS_URL: config.REDIS_URL,
+    REDIS_PREFIX: config.REDIS_PREFIX,
     TEMPORAL_ADDRESS: config.TEMPORAL_ADDRESS,
     TEMPORAL_NAMESPACE: config.TEMPORAL_NAMESPACE,
     TASK_QUEUE: config.TASK_QUEUE,

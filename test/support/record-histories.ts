@@ -7,8 +7,8 @@
  */
 import { existsSync, writeFileSync } from 'node:fs';
 import proto from '@temporalio/proto';
-import { MOCK_CARDS } from '../../activities/payments/mock-provider.js';
-import { PaymentProviderError, type PaymentProvider } from '../../activities/payments/provider.js';
+import { MOCK_CARDS } from '../../payments/mock-provider.js';
+import { PaymentProviderError, type PaymentProvider } from '../../payments/provider.js';
 import { ingestPaymentEvent } from '../../api/payment-events.js';
 import { paymentSucceededSignal } from '../../workflows/contracts.js';
 import { createTestDeps } from './deps.js';

@@ -1,7 +1,7 @@
 import { NativeConnection, Runtime, type Worker, type WorkflowBundle } from '@temporalio/worker';
 import { createActivities } from '../../activities/index.js';
-import type { SeatEventPublisher } from '../../activities/seat-events.js';
-import type { SeatChangeSet } from '../../workflows/contracts.js';
+import type { SeatEventPublisher } from '../../live/publisher.js';
+import type { SeatChangeSet } from '../../live/protocol.js';
 import { bundleWorkflows, createCheckoutWorker, silentSdkLogger } from '../../worker/create-worker.js';
 import type { TestDeps } from './deps.js';
 

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { MOCK_CARDS } from '../../../activities/payments/mock-provider.js';
+import { MOCK_CARDS } from '../../../payments/mock-provider.js';
 import { ingestPaymentEvent } from '../../../api/payment-events.js';
 import { createTestDeps, type TestDeps } from '../../support/deps.js';
 import { createShowtime, createUser, eventually, seatStatuses, type ShowtimeFixture, type TestUser } from '../../support/fixtures.js';

@@ -4,7 +4,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { expect } from 'chai';
 import Stripe from 'stripe';
 import { toActivityFailure } from '../../../activities/failures.js';
-import { PaymentProviderError } from '../../../activities/payments/provider.js';
+import { PaymentProviderError } from '../../../payments/provider.js';
 import {
   intentStateOf,
   paymentEventFromStripe,
@@ -12,7 +12,7 @@ import {
   toPaymentProviderError,
   verifyStripeWebhook,
   WebhookSignatureError,
-} from '../../../activities/payments/stripe-provider.js';
+} from '../../../payments/stripe-provider.js';
 import { freePort } from '../../support/localstripe.js';
 
 interface Reply {

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type Stripe from 'stripe';
-import { createPaymentProvider } from '../../../activities/payments/index.js';
+import { createPaymentProvider } from '../../../payments/index.js';
 import { createTestDeps, type TestDeps } from '../../support/deps.js';
 import { createShowtime, createUser, eventually, seatStatuses, type ShowtimeFixture, type TestUser } from '../../support/fixtures.js';
 import { startTestApi, type TestApi } from '../../support/http.js';

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { ulid } from 'ulid';
-import type { Clock } from '../../core/clock.js';
-import { MockPaymentIntent } from '../../db/entities/index.js';
+import type { Clock } from '../core/clock.js';
+import { MockPaymentIntent } from '../db/entities/index.js';
 import {
   PaymentProviderError,
   type CreateIntentInput,

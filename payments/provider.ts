@@ -1,4 +1,4 @@
-import type { PaymentProviderName } from '../../core/domain.js';
+import type { PaymentProviderName } from '../core/domain.js';
 
 export interface CreateIntentInput {
   checkoutId: string;

@@ -1,30 +1,31 @@
 import type { Server as HttpServer } from 'node:http';
 import { createAdapter } from '@socket.io/redis-adapter';
-import type { Redis } from 'ioredis';
+import type { Gauge } from 'prom-client';
 import { Server, type Socket } from 'socket.io';
 import { z } from 'zod';
-import { showtimeRoom } from '../activities/seat-events.js';
-import { createRedis } from '../core/redis.js';
+import { createRedis } from '../clients/redis.js';
+import type { Clock } from '../core/clock.js';
+import type { Config } from '../core/config.js';
+import type { Logger } from '../core/logger.js';
+import type { Sql } from '../db/queries/sql.js';
 import { seatMapCache, type SeatMap } from '../db/queries/seat-map.js';
-import type { AppDeps } from './deps.js';
-import type { ApiMetrics } from './metrics.js';
+import {
+  JOIN_EVENT,
+  LEAVE_EVENT,
+  RESYNC_EVENT,
+  showtimeRoom,
+  socketIoChannelKey,
+  type JoinAck,
+  type LeaveAck,
+  type LiveError,
+} from './protocol.js';
 
 /**
- * Live seats: Socket.IO on the API node's own HTTP server, with the Redis
+ * Live seats: Socket.IO on an API node's own HTTP server, with the Redis
  * adapter so that `seats:changed`, emitted by the worker through
- * @socket.io/redis-emitter, reaches the sockets of every API node.
- *
- * Protocol (docs/live-seats.md):
- *   client → `showtime:join {showtimeId}` + ack → `{ok:true, snapshot}` | `{ok:false, error}`
- *   client → `showtime:leave {showtimeId}` (+ optional ack `{ok:true}`)
- *   server → room `showtime:{id}`: `seats:changed {showtimeId, version, changes, reason}`
- *   server → every socket of a node: `live:resync {reason}` when the node's
- *            Redis subscription was re-established (events may have been lost).
+ * @socket.io/redis-emitter, reaches the sockets of every API node. The
+ * protocol is in ./protocol.ts.
  */
-export const JOIN_EVENT = 'showtime:join';
-export const LEAVE_EVENT = 'showtime:leave';
-export const RESYNC_EVENT = 'live:resync';
-
 export interface LiveSeatsLimits {
   /** Join attempts a socket may make per window (re-joins and refused joins count too). */
   joinsPerWindow: number;
@@ -42,22 +43,11 @@ export const DEFAULT_LIVE_LIMITS: LiveSeatsLimits = {
   disconnectAfterRefusals: 100,
 };
 
-export type LiveErrorCode = 'VALIDATION_FAILED' | 'NOT_FOUND' | 'RATE_LIMITED' | 'INTERNAL';
-
-export interface LiveError {
-  code: LiveErrorCode;
-  message: string;
-  details?: Record<string, unknown>;
-}
-
-export type JoinAck = { ok: true; snapshot: SeatMap } | { ok: false; error: LiveError };
-export type LeaveAck = { ok: true } | { ok: false; error: LiveError };
-
 const ShowtimeRef = z.object({ showtimeId: z.number().int().positive().max(2 ** 31 - 1) });
 
 export interface LiveSeatsOptions {
-  /** The node's metrics; its `sockets` gauge follows the open connections. */
-  metrics?: Pick<ApiMetrics, 'sockets'>;
+  /** Follows the node's open connections. */
+  sockets?: Gauge;
   limits?: Partial<LiveSeatsLimits>;
 }
 
@@ -76,16 +66,22 @@ interface SocketState {
 }
 
 /** Attaches Socket.IO (websocket + polling) with the Redis adapter to an API node's HTTP server. */
-export function attachLiveSeats(httpServer: HttpServer, deps: AppDeps, opts: LiveSeatsOptions = {}): LiveSeats {
+export interface LiveSeatsDeps {
+  config: Pick<Config, 'REDIS_URL' | 'REDIS_PREFIX'>;
+  /** Where join snapshots are read. */
+  ds: Sql;
+  clock: Clock;
+  log: Logger;
+}
+
+export function attachLiveSeats(httpServer: HttpServer, deps: LiveSeatsDeps, opts: LiveSeatsOptions = {}): LiveSeats {
   const limits: LiveSeatsLimits = { ...DEFAULT_LIVE_LIMITS, ...opts.limits };
   const log = deps.log.child({ component: 'live-seats' });
-  const pub = createRedis(deps.config.REDIS_URL, 'sockets-pub', deps.log);
-  const sub = createRedis(deps.config.REDIS_URL, 'sockets-sub', deps.log);
-  watchRedis(pub, 'pub', log);
-  watchRedis(sub, 'sub', log);
+  const pub = createRedis(deps.config.REDIS_URL, 'sockets-pub', log);
+  const sub = createRedis(deps.config.REDIS_URL, 'sockets-sub', log);
 
   const io = new Server(httpServer, {
-    adapter: createAdapter(pub, sub),
+    adapter: createAdapter(pub, sub, { key: socketIoChannelKey(deps.config.REDIS_PREFIX) }),
     transports: ['polling', 'websocket'],
     // Client messages are a showtime id; nothing legitimate comes near this.
     maxHttpBufferSize: 4096,
@@ -110,9 +106,9 @@ export function attachLiveSeats(httpServer: HttpServer, deps: AppDeps, opts: Liv
   });
 
   io.on('connection', (socket) => {
-    opts.metrics?.sockets.inc();
+    opts.sockets?.inc();
     const state: SocketState = { joins: [], refusals: 0, refusalsWindowStart: Date.now(), rooms: new Set() };
-    socket.on('disconnect', () => opts.metrics?.sockets.dec());
+    socket.on('disconnect', () => opts.sockets?.dec());
 
     socket.on(JOIN_EVENT, (payload: unknown, ack?: unknown) => {
       void join(socket, state, payload).then((reply) => {
@@ -218,19 +214,4 @@ function invalid(error: z.ZodError): LiveError {
     message: 'Expected {showtimeId: positive integer}',
     details: { issues: error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) },
   };
-}
-
-/** Logs Redis trouble once per outage (ioredis retries on its own) and the recovery. */
-function watchRedis(redis: Redis, role: string, log: AppDeps['log']): void {
-  let down = false;
-  redis.on('error', (err: Error) => {
-    if (down) return;
-    down = true;
-    log.warn({ role, err: err.message }, 'socket.io redis connection lost; retrying');
-  });
-  redis.on('ready', () => {
-    if (!down) return;
-    down = false;
-    log.info({ role }, 'socket.io redis connection restored');
-  });
 }

@@ -1,11 +1,8 @@
 import { Emitter } from '@socket.io/redis-emitter';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../core/logger.js';
-import { createRedis } from '../core/redis.js';
-import type { SeatChangeSet } from '../workflows/contracts.js';
-
-export const SEATS_CHANGED_EVENT = 'seats:changed';
-export const showtimeRoom = (showtimeId: number): string => `showtime:${showtimeId}`;
+import { createRedis } from '../clients/redis.js';
+import { SEATS_CHANGED_EVENT, showtimeRoom, socketIoChannelKey, type SeatChangeSet } from './protocol.js';
 
 /** Where committed seat changes go to reach every watching browser. */
 export interface SeatEventPublisher {
@@ -17,12 +14,12 @@ export interface SeatEventPublisher {
  * Publishes through the Socket.IO Redis emitter: every API node's Redis
  * adapter receives it and forwards it to the sockets in the showtime's room.
  */
-export function createSeatEventPublisher(redisUrl: string, log: Logger): SeatEventPublisher {
+export function createSeatEventPublisher(redisUrl: string, redisPrefix: string, log: Logger): SeatEventPublisher {
   const redis = createRedis(redisUrl, 'seat-events', log);
-  logRedisOutages(redis, log);
+  const key = socketIoChannelKey(redisPrefix);
   return {
     async publish(change) {
-      await emitAndConfirm(redis, (emitter) => emitter.to(showtimeRoom(change.showtimeId)).emit(SEATS_CHANGED_EVENT, change));
+      await emitAndConfirm(redis, key, (emitter) => emitter.to(showtimeRoom(change.showtimeId)).emit(SEATS_CHANGED_EVENT, change));
       log.debug({ showtimeId: change.showtimeId, version: change.version, reason: change.reason }, 'seats changed');
     },
     async close() {
@@ -41,13 +38,13 @@ export function createSeatEventPublisher(redisUrl: string, log: Logger): SeatEve
  * Redis for long. A failed publish costs watchers a refetch (versions), and
  * nothing is left unhandled.
  */
-export async function emitAndConfirm(redis: Redis, emit: (emitter: Emitter) => void, timeoutMs = 500): Promise<void> {
+export async function emitAndConfirm(redis: Redis, key: string, emit: (emitter: Emitter) => void, timeoutMs = 500): Promise<void> {
   if (redis.status === 'reconnecting' || redis.status === 'close' || redis.status === 'end') {
     throw new Error(`redis is ${redis.status}: seat change not published`);
   }
   const sent: Promise<unknown>[] = [];
   const client = { publish: (channel: string, message: string | Buffer) => sent.push(redis.publish(channel, message)) };
-  emit(new Emitter(client));
+  emit(new Emitter(client, { key }));
   let timer: NodeJS.Timeout | undefined;
   try {
     await Promise.race([
@@ -59,16 +56,4 @@ export async function emitAndConfirm(redis: Redis, emit: (emitter: Emitter) => v
   } finally {
     clearTimeout(timer);
   }
-}
-
-/** One warning per Redis outage (ioredis reconnects by itself) instead of ioredis's "Unhandled error event" on every retry. */
-function logRedisOutages(redis: Redis, log: Logger): void {
-  let down = false;
-  redis.on('error', (err: Error) => {
-    if (!down) log.warn({ err: err.message }, 'seat events: redis unavailable; retrying');
-    down = true;
-  });
-  redis.on('ready', () => {
-    down = false;
-  });
 }

@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
-import type { Clock } from '../../core/clock.js';
-import type { Config } from '../../core/config.js';
+import type { Clock } from '../core/clock.js';
+import type { Config } from '../core/config.js';
 import { MockProvider } from './mock-provider.js';
 import type { PaymentProvider } from './provider.js';
 import { StripeProvider } from './stripe-provider.js';
