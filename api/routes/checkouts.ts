@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError, WorkflowIdConflictPolicy, WorkflowIdReusePolicy, type WorkflowHandle } from '@temporalio/client';
 import { AppError, conflict, forbidden, notFound, type ErrorCode } from '../../core/errors.js';
+import { readForHold } from '../../db/seats.js';
 import { assertSeatCount, assertSeatsBelong, assertSeatsFree, assertShowtimeOpen } from '../../core/hold-rules.js';
 import { checkoutIdForKey, newCheckoutId } from '../../core/ids.js';
 import { OpenBookingStatuses } from '../../core/domain.js';
-import { PaymentProviderError } from '../../payments/provider.js';
 import {
   CheckoutStatusKey,
   SeatCountKey,
@@ -22,8 +22,7 @@ import type { AppDeps } from '../deps.js';
 import { ingestPaymentEvent } from '../payment-events.js';
 import { route } from '../route.js';
 import { CancelBody, CardPaymentBody, Checkout, CheckoutIdParams, CreateCheckoutBody, IdempotencyHeaders } from '../schemas/checkout.js';
-import { findBooking, type BookingView } from '../views/bookings.js';
-import { appErrorFromWorkflow } from '../workflow-errors.js';
+import { findBooking, type BookingView } from '../../db/bookings.js';
 
 const TAGS = ['Checkout'];
 
@@ -44,14 +43,6 @@ export async function ownedBooking(deps: AppDeps, id: string, user: AuthUser): P
   const booking = await findBooking(deps.ds, deps.config, id);
   if (!booking || (booking.userId !== user.id && user.role !== 'admin')) throw notFound('checkout', id);
   return booking;
-}
-
-/** A provider failure as the customer should see it: bad card 400, outage 503, a refused intent 409. */
-function appErrorFromProvider(e: unknown): unknown {
-  if (!(e instanceof PaymentProviderError)) return e;
-  if (e.code === 'VALIDATION_FAILED') return new AppError('VALIDATION_FAILED', e.message, { in: 'body' });
-  if (e.retryable) return new AppError('PAYMENT_PROVIDER_ERROR', 'The payment provider is unavailable, try again shortly');
-  return conflict(e.message);
 }
 
 /** Waits (bounded) for a workflow to close, so a cancel or a payment can answer with the outcome. */
@@ -77,25 +68,12 @@ const requestHash = (showtimeId: number, seatIds: number[]): string =>
  * ever refuses: the hold activity re-checks everything under row locks.
  */
 async function precheck(deps: AppDeps, showtimeId: number, seatIds: number[], checkSeats: boolean): Promise<void> {
-  const rows: { st_status: string; starts_at: Date; id: number | null; status: string | null; checkout_id: string | null; held_until: Date | null }[] =
-    await deps.ds.query(
-      `SELECT st.status AS st_status, st.starts_at, ss.id, ss.status, ss.checkout_id, ss.held_until
-         FROM showtimes st LEFT JOIN show_seats ss ON ss.showtime_id = st.id AND ss.id IN (${seatIds.map(() => '?').join(',')})
-        WHERE st.id = ?`,
-      [...seatIds, showtimeId],
-    );
-  const st = rows[0];
-  if (!st) throw notFound('showtime', showtimeId);
+  const found = await readForHold(deps.ds, showtimeId, seatIds);
+  if (!found) throw notFound('showtime', showtimeId);
   const now = deps.clock.now();
-  assertShowtimeOpen({ id: showtimeId, status: st.st_status, startsAt: st.starts_at }, now);
-  const seats = rows.filter((r) => r.id !== null);
-  assertSeatsBelong(seatIds, seats.map((r) => Number(r.id)));
-  if (!checkSeats) return;
-  assertSeatsFree(
-    seats.map((r) => ({ id: Number(r.id), status: r.status!, checkoutId: r.checkout_id, heldUntil: r.held_until })),
-    now,
-    null,
-  );
+  assertShowtimeOpen({ id: showtimeId, ...found.showtime }, now);
+  assertSeatsBelong(seatIds, found.seats.map((s) => s.id));
+  if (checkSeats) assertSeatsFree(found.seats, now, null);
 }
 
 /** A retried POST whose checkout already closed: answer as the first request was answered. */
@@ -152,8 +130,8 @@ export const checkoutRoutes = [
       try {
         result = await deps.temporal.workflow.executeUpdateWithStart(holdUpdate, { args: [{ requestHash: hash }], startWorkflowOperation: start });
       } catch (e) {
-        if (e instanceof WorkflowExecutionAlreadyStartedError) result = await replayClosedCheckout(deps, checkoutId, hash);
-        else throw appErrorFromWorkflow(e);
+        if (!(e instanceof WorkflowExecutionAlreadyStartedError)) throw e;
+        result = await replayClosedCheckout(deps, checkoutId, hash);
       }
       ctx.set('Location', `/api/v1/checkouts/${checkoutId}`);
       return { status: 201, body: checkoutBody(result, result.payment.clientSecret) };
@@ -217,12 +195,7 @@ export const checkoutRoutes = [
         throw conflict('This checkout is not awaiting payment', { status: booking.status });
       }
       if (booking.userId !== user.id) throw forbidden('Only the customer can pay a checkout');
-      let event;
-      try {
-        event = await deps.payments.payWithTestCard(booking.payment.intentId, body.card);
-      } catch (e) {
-        throw appErrorFromProvider(e);
-      }
+      const event = await deps.payments.payWithTestCard(booking.payment.intentId, body.card);
       await ingestPaymentEvent(deps, event);
       if (event.type === 'payment_intent.payment_failed') {
         throw new AppError('PAYMENT_DECLINED', 'The card was declined', { reason: event.failureReason, checkoutId: params.id });
