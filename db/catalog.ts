@@ -12,16 +12,8 @@ export interface ActorView {
   name: string;
 }
 
-export interface MovieView {
+export interface MovieView extends MovieFields {
   id: number;
-  title: string;
-  synopsis: string;
-  runtimeMin: number;
-  rating: string;
-  posterUrl: string | null;
-  releaseDate: string;
-  availableFrom: Date;
-  availableUntil: Date;
   genres: GenreView[];
 }
 

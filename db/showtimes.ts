@@ -234,13 +234,7 @@ export async function upcomingOfMovie(sql: Sql, movieId: number, after: Date, by
   return rows.map((r) => ({ id: r.id, startsAt: r.starts_at, endsAt: r.ends_at }));
 }
 
-export interface NewShowtime {
-  movieId: number;
-  hallId: number;
-  startsAt: Date;
-  endsAt: Date;
-  basePrice: number;
-  currency: string;
+export interface NewShowtime extends Pick<ShowtimeView, 'movieId' | 'hallId' | 'startsAt' | 'endsAt' | 'basePrice' | 'currency'> {
   createdAt: Date;
 }
 

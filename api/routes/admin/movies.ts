@@ -29,23 +29,12 @@ export const adminMovieRoutes = [
       422: errorReply('A genre or actor id does not exist'),
     },
     handler: async ({ body }, deps) => {
+      const { genreIds, actorIds, ...fields } = body;
       const id = await inTransaction(deps.ds, async (tx) => {
-        const movieId = await createMovie(
-          tx,
-          {
-            title: body.title,
-            synopsis: body.synopsis,
-            runtimeMin: body.runtimeMin,
-            rating: body.rating,
-            posterUrl: body.posterUrl,
-            releaseDate: body.releaseDate,
-            availableFrom: new Date(body.availableFrom),
-            availableUntil: new Date(body.availableUntil),
-          },
-          deps.clock.now(),
-        );
-        await setGenres(tx, movieId, body.genreIds);
-        await setCast(tx, movieId, body.actorIds);
+        const window = { availableFrom: new Date(fields.availableFrom), availableUntil: new Date(fields.availableUntil) };
+        const movieId = await createMovie(tx, { ...fields, ...window }, deps.clock.now());
+        await setGenres(tx, movieId, genreIds);
+        await setCast(tx, movieId, actorIds);
         return movieId;
       });
       return { status: 201, body: await detail(deps, id) };
@@ -93,18 +82,10 @@ export const adminMovieRoutes = [
             });
           }
         }
-        await updateMovie(tx, params.id, {
-          title: body.title,
-          synopsis: body.synopsis,
-          runtimeMin: body.runtimeMin,
-          rating: body.rating,
-          posterUrl: body.posterUrl,
-          releaseDate: body.releaseDate,
-          availableFrom: body.availableFrom ? from : undefined,
-          availableUntil: body.availableUntil ? until : undefined,
-        });
-        if (body.genreIds) await setGenres(tx, params.id, body.genreIds);
-        if (body.actorIds) await setCast(tx, params.id, body.actorIds);
+        const { genreIds, actorIds, availableFrom, availableUntil, ...fields } = body;
+        await updateMovie(tx, params.id, { ...fields, availableFrom: availableFrom ? from : undefined, availableUntil: availableUntil ? until : undefined });
+        if (genreIds) await setGenres(tx, params.id, genreIds);
+        if (actorIds) await setCast(tx, params.id, actorIds);
       });
       return { body: await detail(deps, params.id) };
     },
