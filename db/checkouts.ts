@@ -5,7 +5,7 @@ import type { SeatChangeSet } from '../live/protocol.js';
 import * as bookings from './bookings.js';
 import * as seats from './seats.js';
 import * as showtimes from './showtimes.js';
-import type { Sql } from './sql.js';
+import { isLockContention, type Sql } from './sql.js';
 
 /**
  * The checkout's transactions. Each is one MySQL transaction across the seat
@@ -43,12 +43,30 @@ export interface HeldSeats {
   change: SeatChangeSet | null;
 }
 
+/** How long a hold tries again when its seat rows are locked by another transaction, before it answers. */
+const CONTENDED_RETRIES_MS = [10, 30, 60];
+
 /**
  * Holds the seats for the checkout, all or nothing, and writes its booking
  * (HOLDING). A retry of a hold that already went through answers as the first
- * attempt did and changes nothing.
+ * attempt did and changes nothing. Seat rows locked by another transaction (a
+ * hold, a confirm or a release of the same seats in flight) are tried again
+ * briefly; still locked, the seats are being taken: SEATS_UNAVAILABLE.
  */
-export function hold(db: Transactor, r: HoldRequest): Promise<HeldSeats> {
+export async function hold(db: Transactor, r: HoldRequest): Promise<HeldSeats> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await holdOnce(db, r);
+    } catch (e) {
+      const pause = CONTENDED_RETRIES_MS[attempt];
+      if (!isLockContention(e)) throw e;
+      if (pause === undefined) throw new AppError('SEATS_UNAVAILABLE', 'Some of these seats are being taken right now', { seatIds: r.seatIds, reason: 'contended' });
+      await new Promise((resolve) => setTimeout(resolve, pause));
+    }
+  }
+}
+
+function holdOnce(db: Transactor, r: HoldRequest): Promise<HeldSeats> {
   return db.transaction(async (tx) => {
     const locked = await seats.lockForHold(tx, r.showtimeId, r.seatIds);
     assertSeatsBelong(r.seatIds, locked.map((s) => s.id));

@@ -38,13 +38,17 @@ const toLocked = (r: SeatRow): LockedSeat => ({
   price: r.price,
 });
 
-/** Locks the named seats of a showtime (ids ascending) for a hold; seats of other showtimes are not returned. */
+/**
+ * Locks the named seats of a showtime (ids ascending) for a hold; seats of
+ * other showtimes are not returned. NOWAIT: a seat row another transaction
+ * holds fails the statement at once (isLockContention) instead of queueing.
+ */
 export async function lockForHold(sql: Sql, showtimeId: number, seatIds: readonly number[]): Promise<LockedSeat[]> {
   const rows: SeatRow[] = await sql.query(
     `SELECT ss.id, ss.status, ss.checkout_id, ss.held_until, ss.price, hs.row_label, hs.number, hs.seat_type
        FROM show_seats ss JOIN hall_seats hs ON hs.id = ss.hall_seat_id
       WHERE ss.showtime_id = ? AND ss.id IN (${placeholders(seatIds.length)})
-      ORDER BY ss.id FOR UPDATE`,
+      ORDER BY ss.id FOR UPDATE NOWAIT`,
     [showtimeId, ...seatIds],
   );
   return rows.map(toLocked);

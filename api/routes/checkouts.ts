@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError, WorkflowIdConflictPolicy, WorkflowIdReusePolicy, type WorkflowHandle } from '@temporalio/client';
 import { AppError, conflict, forbidden, notFound, type ErrorCode } from '../../core/errors.js';
+import { getState } from '../../db/bookings.js';
 import { readForHold } from '../../db/seats.js';
+import { admit } from '../admission.js';
 import { assertSeatCount, assertSeatsBelong, assertSeatsFree, assertShowtimeOpen } from '../../core/hold-rules.js';
 import { checkoutIdForKey, newCheckoutId } from '../../core/ids.js';
 import { OpenBookingStatuses } from '../../core/domain.js';
@@ -62,18 +64,18 @@ const requestHash = (showtimeId: number, seatIds: number[]): string =>
 
 /**
  * Cheap early answers from one indexed read, before any workflow exists: an
- * unknown, cancelled or started showtime, seats not of this showtime, and
- * (for requests without an Idempotency-Key) seats visibly taken right now.
+ * unknown, cancelled or started showtime, seats not of this showtime, seats
+ * visibly taken right now (seats this very checkout holds count as free).
  * Under contention this turns hundreds of doomed workflows into reads. It only
  * ever refuses: the hold activity re-checks everything under row locks.
  */
-async function precheck(deps: AppDeps, showtimeId: number, seatIds: number[], checkSeats: boolean): Promise<void> {
+async function precheck(deps: AppDeps, showtimeId: number, seatIds: number[], checkoutId: string): Promise<void> {
   const found = await readForHold(deps.ds, showtimeId, seatIds);
   if (!found) throw notFound('showtime', showtimeId);
   const now = deps.clock.now();
   assertShowtimeOpen({ id: showtimeId, ...found.showtime }, now);
   assertSeatsBelong(seatIds, found.seats.map((s) => s.id));
-  if (checkSeats) assertSeatsFree(found.seats, now, null);
+  assertSeatsFree(found.seats, now, checkoutId);
 }
 
 /** A retried POST whose checkout already closed: answer as the first request was answered. */
@@ -109,8 +111,10 @@ export const checkoutRoutes = [
       if (!header.success) throw new AppError('VALIDATION_FAILED', 'Invalid Idempotency-Key header', { in: 'header' });
       const key = header.data['idempotency-key'] ?? null;
       assertSeatCount(body.seatIds, deps.config.MAX_SEATS_PER_CHECKOUT);
-      await precheck(deps, body.showtimeId, body.seatIds, key === null);
       const checkoutId = key ? checkoutIdForKey(user.id, key) : newCheckoutId();
+      // A retry of a checkout that exists goes straight to it: it answers as it answered first.
+      const retry = key !== null && (await getState(deps.ds, checkoutId)) !== null;
+      if (!retry) await precheck(deps, body.showtimeId, body.seatIds, checkoutId);
       const hash = requestHash(body.showtimeId, body.seatIds);
       const input: CheckoutInput = { checkoutId, userId: user.id, showtimeId: body.showtimeId, seatIds: body.seatIds, requestHash: hash, idempotencyKey: key };
       const start = new WithStartWorkflowOperation<typeof checkoutWorkflow>('checkoutWorkflow', {
@@ -126,12 +130,15 @@ export const checkoutRoutes = [
           { key: SeatCountKey, value: new Set(body.seatIds).size },
         ],
       });
+      const admission = retry ? undefined : await admit(deps, body.showtimeId, body.seatIds, checkoutId);
       let result: HoldResult;
       try {
         result = await deps.temporal.workflow.executeUpdateWithStart(holdUpdate, { args: [{ requestHash: hash }], startWorkflowOperation: start });
       } catch (e) {
         if (!(e instanceof WorkflowExecutionAlreadyStartedError)) throw e;
         result = await replayClosedCheckout(deps, checkoutId, hash);
+      } finally {
+        await admission?.release();
       }
       ctx.set('Location', `/api/v1/checkouts/${checkoutId}`);
       return { status: 201, body: checkoutBody(result, result.payment.clientSecret) };

@@ -10,7 +10,9 @@ import proto from '@temporalio/proto';
 import { MOCK_CARDS } from '../../payments/mock-provider.js';
 import { PaymentProviderError, type PaymentProvider } from '../../payments/provider.js';
 import { ingestPaymentEvent } from '../../api/payment-events.js';
-import { paymentSucceededSignal } from '../../workflows/contracts.js';
+import { WithStartWorkflowOperation } from '@temporalio/client';
+import { newCheckoutId } from '../../core/ids.js';
+import { holdUpdate, paymentSucceededSignal } from '../../workflows/contracts.js';
 import { createTestDeps } from './deps.js';
 import { createShowtime, createUser, eventually } from './fixtures.js';
 import { startTestApi } from './http.js';
@@ -117,15 +119,15 @@ try {
     'showtime-cancelled': async () => `cancel-showtime-${cancelledShowtimeId}`,
     'hold-refused': async () => {
       await hold([show.seatIds[6]!]);
-      const other = await createUser(deps);
-      // With an Idempotency-Key the API skips its early seat check, so the refusal happens in the workflow.
-      const res = await api.request('POST', '/api/v1/checkouts', {
-        token: other.token,
-        body: { showtimeId: show.showtimeId, seatIds: [show.seatIds[6]!] },
-        headers: { 'Idempotency-Key': 'record-refused' },
-      });
-      if (res.status !== 409) throw new Error(`expected a refused hold, got ${res.status}`);
-      return lastWorkflowOf(other.id);
+      // The API refuses taken seats before a workflow starts; this starts one as the API would, so the row lock refuses it.
+      const checkoutId = newCheckoutId();
+      const input = { checkoutId, userId: user.id, showtimeId: show.showtimeId, seatIds: [show.seatIds[6]!], requestHash: 'refused', idempotencyKey: null };
+      const start = new WithStartWorkflowOperation('checkoutWorkflow', { workflowId: checkoutId, taskQueue: deps.config.TASK_QUEUE, args: [input], workflowIdConflictPolicy: 'FAIL' });
+      await deps.temporal.workflow.executeUpdateWithStart(holdUpdate, { args: [{ requestHash: 'refused' }], startWorkflowOperation: start }).then(
+        () => Promise.reject(new Error('expected a refused hold')),
+        () => undefined,
+      );
+      return checkoutId;
     },
   };
 
