@@ -14,6 +14,10 @@ import { NonRetryableCodes } from '../core/errors.js';
  *   backoff until it succeeds or fails with a domain failure.
  * - compensation: must eventually succeed (money and seats depend on it), so
  *   it retries forever with backoff capped at one minute.
+ * `seatsLocal` and `compensationLocal` are the same steps as local activities
+ * (run in the workflow's own task, no server round trip per step), which
+ * checkouts started since release 2 use. A local attempt whose backoff
+ * exceeds `localRetryThreshold` waits on a durable timer instead.
  */
 export const HOLD_BUDGET = '20s';
 
@@ -30,6 +34,16 @@ export const activityOptions = {
   },
   compensation: {
     startToCloseTimeout: '15s',
+    retry: { initialInterval: '200ms', backoffCoefficient: 2, maximumInterval: '1m', nonRetryableErrorTypes: NonRetryableCodes },
+  },
+  seatsLocal: {
+    startToCloseTimeout: '10s',
+    localRetryThreshold: '5s',
+    retry: { initialInterval: '100ms', backoffCoefficient: 2, maximumInterval: '10s', nonRetryableErrorTypes: NonRetryableCodes },
+  },
+  compensationLocal: {
+    startToCloseTimeout: '15s',
+    localRetryThreshold: '5s',
     retry: { initialInterval: '200ms', backoffCoefficient: 2, maximumInterval: '1m', nonRetryableErrorTypes: NonRetryableCodes },
   },
 } satisfies Record<string, ActivityOptions | LocalActivityOptions>;

@@ -1,4 +1,4 @@
-import { allHandlersFinished, condition, proxyActivities, proxyLocalActivities, type ApplicationFailure } from '@temporalio/workflow';
+import { allHandlersFinished, condition, patched, proxyActivities, proxyLocalActivities, type ApplicationFailure } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import type { Reservation } from '../activities/reservation.js';
 import { AppError, type ErrorCode } from '../core/errors.js';
@@ -7,17 +7,59 @@ import { activityOptions } from './activity-options.js';
 import { Checkout, type Payment } from './checkout-state.js';
 import { Compensations } from './compensations.js';
 import type { CheckoutInput, CheckoutState } from './contracts.js';
+import { Patches } from './patches.js';
+
+type IntentState = Awaited<ReturnType<Activities['cancelPaymentIntent']>>;
+
+/** The steps after the hold: confirming the seats, and what compensates. */
+interface Steps extends Pick<Activities, 'confirmSeats' | 'releaseSeats' | 'cancelPaymentIntent' | 'refundPayment' | 'refundLatePayment' | 'sendConfirmation'> {
+  /** Voids the intent when the hold ends unpaid: the step that decides how an unpaid checkout closes. */
+  cancelUnpaid: Activities['cancelPaymentIntent'];
+}
 
 const holdSteps = proxyLocalActivities<Activities>(activityOptions.hold);
 const seats = proxyActivities<Activities>(activityOptions.seats);
 const compensation = proxyActivities<Activities>(activityOptions.compensation);
 
-type IntentState = Awaited<ReturnType<Activities['cancelPaymentIntent']>>;
+/**
+ * Release 1 ran the steps after the hold as activities, each a round trip
+ * through the server. Checkouts started since run them as local activities in
+ * the workflow's own task, except the intent's cancellation at the deadline or
+ * on a cancel: it stays an activity, so that decision is recorded before
+ * anything acts on it. (A local activity's effect is recorded only with its
+ * task; a payment signal arriving before that would replay the task down the
+ * paid branch after seats were already released. Every later step is safe to
+ * repeat, which is what a retried task does to local activities.) Running
+ * checkouts keep the shape they started with.
+ */
+function stepsOf(local: boolean): Steps {
+  const [forward, undo] = local
+    ? [proxyLocalActivities<Activities>(activityOptions.seatsLocal), proxyLocalActivities<Activities>(activityOptions.compensationLocal)]
+    : [seats, compensation];
+  // Activity proxies make a function per name asked for: each is named here.
+  const { releaseSeats, cancelPaymentIntent, refundPayment, refundLatePayment, sendConfirmation } = undo;
+  return {
+    confirmSeats: forward.confirmSeats,
+    releaseSeats,
+    cancelPaymentIntent,
+    refundPayment,
+    refundLatePayment,
+    sendConfirmation,
+    cancelUnpaid: compensation.cancelPaymentIntent,
+  };
+}
 
 /** How an unsold checkout closes: its booking's final status and why. */
 interface Closing {
   status: 'EXPIRED' | 'CANCELLED' | 'FAILED';
   reason: string;
+}
+
+/** One running checkout: its state and messages, its undo steps, and the steps it calls. */
+interface Saga {
+  checkout: Checkout;
+  undo: Compensations<Closing>;
+  steps: Steps;
 }
 
 /** Refusals of the hold itself: nothing was written, so nothing is released. */
@@ -27,37 +69,37 @@ const REFUSALS: readonly string[] = ['SEATS_UNAVAILABLE', 'NOT_FOUND', 'UNPROCES
  * One checkout, as a saga: reserve → await the payment or the deadline →
  * confirm, or compensate (give the money back, release the seats). The `hold`
  * update answers the POST once the reservation step is done; everything after
- * it is durable. docs/checkout.md draws it.
+ * it is durable. docs/architecture.md draws it.
  */
 export async function checkoutWorkflow(input: CheckoutInput): Promise<CheckoutState> {
-  const checkout = new Checkout(input);
-  const undo = new Compensations<Closing>();
+  const saga: Saga = { checkout: new Checkout(input), undo: new Compensations<Closing>(), steps: stepsOf(patched(Patches.localSteps)) };
+  const { checkout, undo, steps } = saga;
 
-  const reservation = await reserve(checkout, undo);
-  if (!reservation) return finish(checkout);
+  const reservation = await reserve(saga);
+  if (!reservation) return finish(saga);
 
-  const outcome = await paymentOrDeadline(checkout, reservation);
+  const outcome = await paymentOrDeadline(saga, reservation);
   if ('closing' in outcome) {
     // Paid during a customer's cancel: the cancel wins and the money goes back.
-    if (outcome.intentState === 'succeeded') undo.add(() => compensation.refundPayment({ intentId: reservation.payment.intentId }));
-    return close(checkout, undo, outcome.closing);
+    if (outcome.intentState === 'succeeded') undo.add(() => steps.refundPayment({ intentId: reservation.payment.intentId }));
+    return close(saga, outcome.closing);
   }
 
   const matches = outcome.paid.intentId === reservation.payment.intentId && outcome.paid.amount === reservation.amount;
-  if (!matches) return giveBack(checkout, undo, reservation, outcome.paid, 'payment did not match the checkout');
-  if (!(await confirm(input))) return giveBack(checkout, undo, reservation, outcome.paid, 'seats were no longer held');
+  if (!matches) return giveBack(saga, reservation, outcome.paid, 'payment did not match the checkout');
+  if (!(await confirm(saga))) return giveBack(saga, reservation, outcome.paid, 'seats were no longer held');
   checkout.transition('CONFIRMED', null);
-  await compensation.sendConfirmation({ checkoutId: input.checkoutId });
-  return finish(checkout);
+  await steps.sendConfirmation({ checkoutId: input.checkoutId });
+  return finish(saga);
 }
 
 /**
  * Holds the seats and creates the payment intent: one local activity, since
  * the POST waits on it. Registers the seats' release once they are held.
  */
-async function reserve(checkout: Checkout, undo: Compensations<Closing>): Promise<Reservation | undefined> {
+async function reserve({ checkout, undo, steps }: Saga): Promise<Reservation | undefined> {
   const { checkoutId, userId, showtimeId, seatIds, idempotencyKey } = checkout.input;
-  const release = (c: Closing) => compensation.releaseSeats({ checkoutId, showtimeId, ...c });
+  const release = (c: Closing) => steps.releaseSeats({ checkoutId, showtimeId, ...c });
   try {
     const reservation = await holdSteps.reserveSeats({ checkoutId, userId, showtimeId, seatIds, idempotencyKey });
     undo.add(release);
@@ -84,17 +126,14 @@ function holdFailure(e: unknown): ApplicationFailure {
 
 /**
  * Waits for a payment, a cancel or the hold's deadline. Without a payment
- * signal the intent is cancelled; if it turns out to have been paid in that
- * same instant, the money wins over the deadline, but not over a cancel.
+ * the intent is cancelled; if it turns out to have been paid in that same
+ * instant, the money wins over the deadline, but not over a cancel.
  */
-async function paymentOrDeadline(
-  checkout: Checkout,
-  reservation: Reservation,
-): Promise<{ paid: Payment } | { closing: Closing; intentState: IntentState }> {
+async function paymentOrDeadline({ checkout, steps }: Saga, reservation: Reservation): Promise<{ paid: Payment } | { closing: Closing; intentState: IntentState }> {
   await condition(() => checkout.paid !== undefined || checkout.cancelReason !== undefined, reservation.holdTtlMs);
   if (checkout.paid) return { paid: checkout.paid };
   const intentId = reservation.payment.intentId;
-  const intentState = await compensation.cancelPaymentIntent({ intentId });
+  const intentState = await steps.cancelUnpaid({ intentId });
   const cancelReason = checkout.cancelReason;
   if (intentState === 'succeeded' && cancelReason === undefined) return { paid: { intentId, amount: reservation.amount } };
   const closing: Closing = cancelReason !== undefined ? { status: 'CANCELLED', reason: cancelReason } : { status: 'EXPIRED', reason: 'hold expired before payment' };
@@ -102,9 +141,9 @@ async function paymentOrDeadline(
 }
 
 /** Books the held seats; false when they are somehow no longer this checkout's (guarded, never expected). */
-async function confirm(input: CheckoutInput): Promise<boolean> {
+async function confirm({ checkout, steps }: Saga): Promise<boolean> {
   try {
-    await seats.confirmSeats({ checkoutId: input.checkoutId, showtimeId: input.showtimeId });
+    await steps.confirmSeats({ checkoutId: checkout.input.checkoutId, showtimeId: checkout.input.showtimeId });
     return true;
   } catch (e) {
     if (appErrorFrom(e)?.code === 'SEATS_NOT_HELD') return false;
@@ -113,27 +152,28 @@ async function confirm(input: CheckoutInput): Promise<boolean> {
 }
 
 /** Money that cannot buy these seats goes back (and the checkout's own intent is voided), then the seats are released. */
-function giveBack(checkout: Checkout, undo: Compensations<Closing>, reservation: Reservation, paid: Payment, reason: string): Promise<CheckoutState> {
+function giveBack(saga: Saga, reservation: Reservation, paid: Payment, reason: string): Promise<CheckoutState> {
+  const { checkout, undo, steps } = saga;
   checkout.paymentGivenBack();
   undo.add(async () => {
-    await compensation.refundPayment({ intentId: paid.intentId });
-    if (paid.intentId !== reservation.payment.intentId) await compensation.cancelPaymentIntent({ intentId: reservation.payment.intentId });
+    await steps.refundPayment({ intentId: paid.intentId });
+    if (paid.intentId !== reservation.payment.intentId) await steps.cancelPaymentIntent({ intentId: reservation.payment.intentId });
   });
-  return close(checkout, undo, { status: 'FAILED', reason });
+  return close(saga, { status: 'FAILED', reason });
 }
 
-async function close(checkout: Checkout, undo: Compensations<Closing>, closing: Closing): Promise<CheckoutState> {
-  await undo.run(closing);
-  checkout.transition(closing.status, closing.reason);
-  return finish(checkout);
+async function close(saga: Saga, closing: Closing): Promise<CheckoutState> {
+  await saga.undo.run(closing);
+  saga.checkout.transition(closing.status, closing.reason);
+  return finish(saga);
 }
 
 /** Lets the last messages finish, and gives back any payment that arrived while the checkout was closing unsold. */
-async function finish(checkout: Checkout): Promise<CheckoutState> {
+async function finish({ checkout, steps }: Saga): Promise<CheckoutState> {
   await condition(allHandlersFinished);
   for (let late = checkout.unclaimedPayment(); late; late = checkout.unclaimedPayment()) {
     checkout.paymentGivenBack();
-    await compensation.refundLatePayment({
+    await steps.refundLatePayment({
       intentId: late.intentId,
       checkoutId: checkout.input.checkoutId,
       reason: `payment arrived while the checkout was ${checkout.state.status.toLowerCase()}`,

@@ -18,21 +18,23 @@ describe('workflow determinism (replay of recorded histories)', function () {
   this.timeout(120_000);
   const files = readdirSync(DIR).filter((f) => f.endsWith('.pb'));
 
-  it('has recorded histories of every checkout path', () => {
-    expect(files).to.include.members([
-      'confirmed.pb',
-      'declined-then-confirmed.pb',
-      'cancelled.pb',
-      'expired.pb',
-      'hold-refused.pb',
-      'hold-provider-outage.pb',
-      'paid-at-deadline.pb',
-      'payment-mismatched.pb',
-      'booking-cancelled.pb',
-      'refund-late-payment.pb',
-      'showtime-cancelled.pb',
-      'showtime-cancelled-checkout.pb',
-    ]);
+  const paths = [
+    'confirmed.pb',
+    'declined-then-confirmed.pb',
+    'cancelled.pb',
+    'expired.pb',
+    'hold-refused.pb',
+    'hold-provider-outage.pb',
+    'paid-at-deadline.pb',
+    'payment-mismatched.pb',
+    'booking-cancelled.pb',
+    'refund-late-payment.pb',
+    'showtime-cancelled.pb',
+    'showtime-cancelled-checkout.pb',
+  ];
+
+  it('has recorded histories of every path, for release 1 and for each later shape (r2: local steps)', () => {
+    expect(files).to.include.members([...paths, ...paths.map((p) => `r2-${p}`)]);
   });
 
   const history = (f: string) => proto.temporal.api.history.v1.History.decode(readFileSync(new URL(f, DIR)));

@@ -1,9 +1,11 @@
 /**
- * Records real checkout histories as replay fixtures (test/fixtures/histories).
- * Run it when the workflows gain a new path: `npx tsx test/support/record-histories.ts`
- * (needs MySQL, Redis and a Temporal server as for the integration tests).
- * Fixtures already there are kept: they are the histories of older code that
- * the current code must still replay.
+ * Records real histories as replay fixtures (test/fixtures/histories), one per
+ * scenario, named `<shape>-<scenario>.pb`:
+ * `npx tsx test/support/record-histories.ts r2` (needs MySQL, Redis and a
+ * Temporal server as for the integration tests). Run it with a new shape name
+ * when the workflows' command sequence changes (behind `patched()`); release
+ * 1's files carry no shape. Fixtures already there are never re-recorded: they
+ * are the histories of older code that the current code must still replay.
  */
 import { existsSync, writeFileSync } from 'node:fs';
 import proto from '@temporalio/proto';
@@ -19,6 +21,8 @@ import { startTestApi } from './http.js';
 import { startTestWorker } from './worker.js';
 
 const DIR = new URL('../fixtures/histories/', import.meta.url);
+const shape = process.argv[2];
+if (!shape || !/^r\d+$/.test(shape)) throw new Error('usage: record-histories.ts <shape, e.g. r2>');
 
 const deps = await createTestDeps('record_histories', { config: { HOLD_TTL_SECONDS: '2' } });
 // The provider the worker and API use; `outage` makes every intent creation fail as a provider outage would.
@@ -137,7 +141,7 @@ try {
   }
 
   for (const [name, run] of Object.entries(scenarios)) {
-    const file = new URL(`${name}.pb`, DIR);
+    const file = new URL(`${shape}-${name}.pb`, DIR);
     if (existsSync(file)) continue;
     const id = await run();
     const handle = deps.temporal.workflow.getHandle(id);
