@@ -63,6 +63,8 @@ export interface SeatMapView {
   paintAll(): void;
   /** Makes `id` the seat in the tab order; moves focus there unless `focus` is false. */
   focusSeat(id: number, focus?: boolean): void;
+  /** Moves focus to the seat in the tab order. */
+  focus(): void;
   clear(): void;
 }
 
@@ -203,6 +205,9 @@ export function createSeatMap(opts: SeatMapOptions): SeatMapView {
       for (const seat of seats.values()) paint(seat);
     },
     focusSeat,
+    focus() {
+      if (focusId !== null) focusSeat(focusId);
+    },
     clear,
   };
 }

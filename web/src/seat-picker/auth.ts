@@ -16,6 +16,8 @@ let mode: Mode = 'login';
 let afterSignIn: (() => void) | null = null;
 /** What to do after a sign-in nothing asked for. */
 let onSignedIn: () => void = () => undefined;
+/** Where focus was when the panel opened: it goes back there when the panel closes. */
+let opener: HTMLElement | null = null;
 
 const panel = () => byId('auth-panel');
 const password = () => byId('auth-password', HTMLInputElement);
@@ -34,6 +36,8 @@ function setMode(next: Mode): void {
 /** Opens the panel; `then` runs once signed in, `why` says why signing in is needed. */
 export function showAuth(then: (() => void) | null = null, why = ''): void {
   afterSignIn = then;
+  const active = document.activeElement;
+  if (active instanceof HTMLElement && active !== document.body && !panel().contains(active)) opener = active;
   placeAuth();
   panel().hidden = false;
   byId('auth-error').textContent = why;
@@ -47,8 +51,11 @@ export function placeAuth(): void {
 }
 
 export function hideAuth(): void {
+  const hadFocus = panel().contains(document.activeElement);
   panel().hidden = true;
   afterSignIn = null;
+  if (hadFocus && opener?.checkVisibility()) opener.focus();
+  opener = null;
 }
 
 async function submit(ev: SubmitEvent): Promise<void> {
@@ -82,4 +89,7 @@ export function wireAuth(signedIn: () => void): void {
   byId('auth-form').addEventListener('submit', (ev) => void submit(ev));
   byId('auth-toggle').addEventListener('click', () => setMode(mode === 'login' ? 'register' : 'login'));
   byId('auth-close').addEventListener('click', hideAuth);
+  panel().addEventListener('keydown', (e) => {
+    if (e.key === 'Escape') hideAuth();
+  });
 }

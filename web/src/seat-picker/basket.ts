@@ -11,6 +11,8 @@ import { api, currentUser } from './session.js';
 import { currency, state } from './state.js';
 
 let countdownTimer: ReturnType<typeof setInterval> | undefined;
+/** The countdown is not read out (aria-live off: it changes every second), so the last minute is announced once. */
+let lastMinuteAnnounced = false;
 
 /** A fresh key per hold attempt (randomUUID needs a secure context: plain http on a LAN address has none). */
 const idempotencyKey = (): string =>
@@ -44,7 +46,9 @@ async function holdSeats(): Promise<void> {
   if (seatIds.length === 0 || !showtime) return;
   const hold = byId('hold-btn', HTMLButtonElement);
   hold.disabled = true;
+  state.holding = new Set(seatIds);
   const r = await api.createCheckout({ showtimeId: showtime.id, seatIds }, idempotencyKey());
+  state.holding.clear();
   hold.disabled = false;
   if (r.ok) {
     state.selected.clear();
@@ -88,6 +92,7 @@ function startCheckout(checkout: Checkout): void {
   byId('confirmation').hidden = true;
   byId('countdown').dataset.expiresAt = checkout.expiresAt ?? '';
   stopCountdown();
+  lastMinuteAnnounced = !checkout.expiresAt || new Date(checkout.expiresAt).getTime() - Date.now() <= 60_000;
   tick();
   countdownTimer = setInterval(tick, 250);
   renderBasket();
@@ -100,6 +105,10 @@ function tick(): void {
   const left = Math.max(0, new Date(checkout.expiresAt).getTime() - Date.now());
   const s = Math.ceil(left / 1000);
   byId('countdown').textContent = `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
+  if (!lastMinuteAnnounced && left <= 60_000) {
+    lastMinuteAnnounced = true;
+    announce('One minute left to pay for your seats.');
+  }
   if (left > 0) return;
   stopCountdown();
   // The server releases the seats at expiry; confirm with it rather than trusting the clock.
@@ -112,6 +121,14 @@ function tick(): void {
   }, 800);
 }
 
+/** Hides the card form; focus that was in it goes back to the seat map rather than being lost. */
+function hideCheckoutPanel(): void {
+  const panel = byId('checkout-panel');
+  const hadFocus = panel.contains(document.activeElement);
+  panel.hidden = true;
+  if (hadFocus) state.seatMap?.focus();
+}
+
 /** Our hold is over without a booking (expired, released, failed). */
 export function holdEnded(status: BookingStatus): void {
   if (!state.checkout) return;
@@ -119,7 +136,7 @@ export function holdEnded(status: BookingStatus): void {
   stopCountdown();
   state.checkout = null;
   state.mine.clear();
-  byId('checkout-panel').hidden = true;
+  hideCheckoutPanel();
   state.seatMap?.paintAll();
   renderBasket();
   const expired = status === 'EXPIRED';
@@ -214,5 +231,6 @@ export function wireBasket(): void {
   byId('book-more').addEventListener('click', () => {
     byId('confirmation').hidden = true;
     renderBasket();
+    state.seatMap?.focus();
   });
 }

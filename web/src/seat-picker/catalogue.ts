@@ -47,7 +47,7 @@ const showtimeLink = (st: Showtime): HTMLAnchorElement =>
     el('span', { class: 'meta', text: `${st.seats.available} of ${st.seats.total} seats free` }),
   );
 
-/** A film, and its showtimes by local day: one tab per day (arrow keys move between tabs). */
+/** A film, and its showtimes by local day: one tab per day (arrow keys, Home and End move between tabs). */
 export async function renderMovie(movieId: number, wantedDay: string | undefined): Promise<void> {
   const [movie, showtimes] = await Promise.all([api.movie(movieId), api.movieShowtimes(movieId, { limit: 100 })]);
   if (!movie.ok) return notice(errorText(movie), 'error');
@@ -65,10 +65,12 @@ export async function renderMovie(movieId: number, wantedDay: string | undefined
   const tabs = byId('date-tabs');
   tabs.replaceChildren();
   const panel = byId('showtime-list');
+  panel.removeAttribute('aria-labelledby');
   if (days.length === 0) {
     panel.replaceChildren(el('p', { class: 'muted', text: 'No upcoming showtimes for this film.' }));
     return;
   }
+  const tabId = (key: string): string => `day-tab-${key}`;
   const selectDay = (key: string, focus = false): void => {
     for (const t of tabs.querySelectorAll<HTMLButtonElement>('[role="tab"]')) {
       const on = t.dataset.day === key;
@@ -76,17 +78,24 @@ export async function renderMovie(movieId: number, wantedDay: string | undefined
       t.tabIndex = on ? 0 : -1;
       if (on && focus) t.focus();
     }
+    panel.setAttribute('aria-labelledby', tabId(key));
     panel.replaceChildren(...(byDay.get(key) ?? []).map(showtimeLink));
     history.replaceState(null, '', `#/movies/${movieId}?date=${key}`);
   };
   for (const [i, key] of days.entries()) {
     const onKey = (e: KeyboardEvent): void => {
-      const to = e.key === 'ArrowRight' ? days[i + 1] : e.key === 'ArrowLeft' ? days[i - 1] : undefined;
+      const to = { ArrowRight: days[i + 1], ArrowLeft: days[i - 1], Home: days[0], End: days.at(-1) }[e.key];
       if (to === undefined) return;
       e.preventDefault();
       selectDay(to, true);
     };
-    tabs.append(el('button', { text: dayLabel(key), attrs: { type: 'button', role: 'tab', 'data-day': key }, on: { click: () => selectDay(key), keydown: onKey } }));
+    tabs.append(
+      el('button', {
+        text: dayLabel(key),
+        attrs: { type: 'button', role: 'tab', id: tabId(key), 'aria-controls': panel.id, 'data-day': key },
+        on: { click: () => selectDay(key), keydown: onKey },
+      }),
+    );
   }
   selectDay(wantedDay !== undefined && days.includes(wantedDay) ? wantedDay : (days[0] as string));
 }

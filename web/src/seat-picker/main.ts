@@ -19,7 +19,18 @@ function show(route: Route): void {
   for (const [r, id] of Object.entries(VIEWS)) byId(id).hidden = r !== route;
 }
 
-async function route(): Promise<void> {
+/**
+ * After a navigation, focus goes to the new view's heading, so that screen
+ * readers say where the user is and Tab continues from there; unless the view
+ * put it somewhere itself (the sign-in form) and it is still on screen.
+ */
+function focusView(): void {
+  const active = document.activeElement;
+  if (active instanceof HTMLElement && active !== document.body && active.checkVisibility()) return;
+  byId(VIEWS[state.route]).querySelector<HTMLElement>('h1')?.focus();
+}
+
+async function route(navigated: boolean): Promise<void> {
   const hash = location.hash || '#/';
   let m: RegExpMatchArray | null;
   if (!hash.startsWith('#/showtimes/')) leaveShowtime();
@@ -37,6 +48,7 @@ async function route(): Promise<void> {
     await renderMovies();
   }
   if (!byId('auth-panel').hidden && state.route !== 'showtime') placeAuth();
+  if (navigated) focusView();
 }
 
 function wire(): void {
@@ -48,9 +60,9 @@ function wire(): void {
     signOut();
     if (state.route === 'bookings') location.hash = '#/';
   });
-  window.addEventListener('hashchange', () => void route());
+  window.addEventListener('hashchange', () => void route(true));
 }
 
 wire();
 await loadUser();
-await route();
+await route(false);

@@ -112,7 +112,7 @@ function refreshAll(map: SeatMap, why: string): void {
   const lost: string[] = [];
   for (const id of [...state.selected]) {
     const seat = view.seat(id);
-    if (seat?.status !== 'available') {
+    if (seat?.status !== 'available' && !state.holding.has(id)) {
       state.selected.delete(id);
       lost.push(seat?.label ?? String(id));
     }
@@ -132,7 +132,7 @@ function applyChanges(event: SeatChangeSet, map: SeatMap): void {
   for (const ch of event.changes) {
     const seat = view.seat(ch.seatId);
     if (!seat) continue;
-    if (state.selected.has(seat.id) && ch.status !== 'available') {
+    if (state.selected.has(seat.id) && ch.status !== 'available' && !state.holding.has(seat.id)) {
       state.selected.delete(seat.id);
       lost.push(seat.label);
     }
@@ -141,10 +141,20 @@ function applyChanges(event: SeatChangeSet, map: SeatMap): void {
   }
   renderCounts(map);
   if (lost.length) seatsTaken(lost);
+  else announceFocusedSeat(event);
   if (state.checkout && event.changes.some((c) => state.mine.has(c.seatId) && c.status === 'available')) {
     holdEnded(event.reason === 'expired' ? 'EXPIRED' : 'CANCELLED');
   }
   renderBasket();
+}
+
+/** A seat's name changes with its status, but screen readers do not re-read the focused element: say it. */
+function announceFocusedSeat(event: SeatChangeSet): void {
+  const active = document.activeElement;
+  const id = active instanceof HTMLElement && active.matches('#hall .seat') ? Number(active.dataset.seatId) : null;
+  const change = event.changes.find((c) => c.seatId === id);
+  const seat = change && seatMap().seat(change.seatId);
+  if (seat && !state.mine.has(seat.id) && !state.holding.has(seat.id)) announce(`${seat.label} is now ${seat.status}`);
 }
 
 function seatsTaken(labels: string[]): void {

@@ -16,6 +16,8 @@ export const state = {
   seatMap: null as SeatMapView | null,
   /** Seats picked, not yet held. */
   selected: new Set<number>(),
+  /** Seats of the hold request in flight: their live `held` may arrive before its answer and is not a loss. */
+  holding: new Set<number>(),
   /** Seats a hold was just refused for: marked until they free up or another seat is picked. */
   conflicts: new Set<number>(),
   /** This user's open checkout of this showtime (the hold), and its seats. */
