@@ -39,6 +39,8 @@ COPY activities ./activities
 COPY workflows ./workflows
 COPY api ./api
 COPY worker ./worker
+# The web pages' sources; npm run build bundles them into web/dist (web/build.ts).
+COPY web ./web
 RUN npm run build \
  && npm prune --omit=dev
 # @temporalio/core-bridge ships its native module for five platforms (~27 MB
@@ -56,9 +58,9 @@ ENV NODE_ENV=production \
 # package.json carries "type": "module" for the compiled ESM in dist/.
 COPY package.json ./
 COPY --from=build /app/node_modules ./node_modules
-# dist/worker bundles dist/workflows at start; dist/api serves ../../web.
+# dist/worker bundles dist/workflows at start; dist/api serves the built pages in ../../web/dist.
 COPY --from=build /app/dist ./dist
-COPY web ./web
+COPY --from=build /app/web/dist ./web/dist
 # Files stay root-owned and read-only to the process, which runs as the image's
 # unprivileged `node` user, named by its numeric id so that runtimes (e.g.
 # Kubernetes runAsNonRoot) can verify it is not root without reading /etc/passwd.

@@ -4,10 +4,12 @@ import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { createSeatEventPublisher, type SeatEventPublisher } from '../../live/publisher.js';
+import { expectAccessible } from '../support/axe.js';
 import { createTestDeps, type TestDeps } from '../support/deps.js';
 import { testEnv } from '../support/env.js';
 import { createShowtime, createUser, eventually, seatStatuses, type ShowtimeFixture, type TestUser } from '../support/fixtures.js';
 import { startLiveTestApi, startPrivateRedis, type LiveTestApi, type PrivateRedis } from '../support/live.js';
+import { assertWebBuildIsFresh } from '../support/web-build.js';
 import { startTestWorker, type TestWorker } from '../support/worker.js';
 
 const HOLD_TTL_SECONDS = 6;
@@ -30,6 +32,7 @@ describe('seat picker in Chromium: two browsers on one showtime', function () {
   const pageErrors: string[] = [];
 
   before(async () => {
+    assertWebBuildIsFresh();
     await mkdir(ARTIFACTS, { recursive: true });
     redis = await startPrivateRedis();
     deps = await createTestDeps('seat_picker', { config: { HOLD_TTL_SECONDS: String(HOLD_TTL_SECONDS), REDIS_URL: redis.url } });
@@ -67,13 +70,24 @@ describe('seat picker in Chromium: two browsers on one showtime', function () {
   const expectStatus = async (page: Page, id: number, status: string) => {
     await page.waitForSelector(`#hall .seat[data-seat-id="${id}"][data-status="${status}"]`, { timeout: 10_000 });
   };
+  const focusOf = (page: Page) => page.evaluate<string>(`document.activeElement?.id || document.activeElement?.dataset.label || ''`);
+  /** Presses Tab (or Shift+Tab) until the focused element matches `selector`: proof that the keyboard reaches it. */
+  const tabTo = async (page: Page, selector: string, opts: { back?: boolean } = {}) => {
+    for (let i = 0; i < 60; i++) {
+      if (await page.evaluate<boolean>(`document.activeElement?.matches(${JSON.stringify(selector)}) ?? false`)) return;
+      await page.keyboard.press(opts.back ? 'Shift+Tab' : 'Tab');
+    }
+    expect.fail(`${selector} is not reached by ${opts.back ? 'Shift+Tab' : 'Tab'} within 60 presses`);
+  };
 
   it('A finds the showtime through films and date tabs; B opens it by link; both see the hall to scale', async () => {
     await pageA.goto('/');
     await pageA.waitForSelector(`a.movie-card[data-movie-id="${show.movieId}"]`);
+    await expectAccessible(pageA, 'the film list');
     await shot(pageA, '0-films');
     await pageA.click(`a.movie-card[data-movie-id="${show.movieId}"]`);
     await pageA.waitForSelector('#date-tabs [role="tab"][aria-selected="true"]');
+    await expectAccessible(pageA, 'a film’s showtimes');
     await shot(pageA, '0-showtimes');
     await pageA.click(`a.showtime-btn[data-showtime-id="${show.showtimeId}"]`);
     await pageA.waitForSelector('#hall[data-ready="true"]');
@@ -84,14 +98,18 @@ describe('seat picker in Chromium: two browsers on one showtime', function () {
 
     expect(await pageA.locator('#hall .seat').count()).to.equal(show.seatIds.length);
     // Drawn from gridRow/gridCol: the aisle (grid column 5) is a gap, so seat 5 of row A sits in CSS column 7.
-    const a5 = await pageA.locator('.seat[data-label="A5"]').getAttribute('style');
-    expect(a5).to.match(/grid-row:\s*1;\s*grid-column:\s*7/);
+    const a5 = await pageA.evaluate<string[]>(
+      `(() => { const s = getComputedStyle(document.querySelector('.seat[data-label="A5"]')); return [s.gridRowStart, s.gridColumnStart]; })()`,
+    );
+    expect(a5).to.deep.equal(['1', '7']);
     expect(await pageA.locator('.seat[data-label="C1"]').getAttribute('aria-label')).to.equal('Row C seat 1, premium, $13.00, available');
     expect(await pageA.locator('.seat[data-label="A1"]').getAttribute('aria-label')).to.equal('Row A seat 1, wheelchair accessible, $10.00, available');
     expect(await pageA.locator('#legend li').allTextContents()).to.include.members(['premium $13.00', 'VIP $16.00', 'booked']);
     // The phone-sized page fits the hall without horizontal scrolling.
     const overflow = await pageB.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
     expect(overflow).to.be.at.most(0);
+    await expectAccessible(pageA, 'the seat map');
+    await expectAccessible(pageB, 'the seat map on a phone');
     await shot(pageA, '1-desktop');
     await shot(pageB, '1-phone');
   });
@@ -103,14 +121,17 @@ describe('seat picker in Chromium: two browsers on one showtime', function () {
     await pageA.click('#hold-btn');
     await pageA.waitForSelector('#checkout-panel:not([hidden])');
     expect(await seat(pageA, x).getAttribute('data-mine')).to.equal('true');
+    expect(await seat(pageA, x).getAttribute('aria-label')).to.equal('Row B seat 3, regular, $10.00, held for you');
     await expectStatus(pageB, x, 'held');
     expect(await seat(pageB, x).getAttribute('aria-label')).to.equal('Row B seat 3, regular, $10.00, held');
     expect(await pageA.textContent('#countdown')).to.match(/^0:0[1-6]$/);
+    await expectAccessible(pageA, 'checkout (seats held, card form)');
     await shot(pageB, '2-held-seen-by-b');
 
     await pageA.fill('#card', '4000 0000 0000 0002');
     await pageA.click('#pay-btn');
     await pageA.waitForFunction(`/declined/i.test(document.getElementById('pay-error')?.textContent ?? '')`);
+    await expectAccessible(pageA, 'checkout after a declined card');
     await shot(pageA, '3-declined');
     await pageA.fill('#card', '4242 4242 4242 4242');
     await pageA.click('#pay-btn');
@@ -118,7 +139,9 @@ describe('seat picker in Chromium: two browsers on one showtime', function () {
     expect(await pageA.textContent('#confirmation-text')).to.include('B3');
     await expectStatus(pageB, x, 'booked');
     await expectStatus(pageA, x, 'booked');
+    expect(await seat(pageB, x).getAttribute('aria-label')).to.equal('Row B seat 3, regular, $10.00, booked');
     expect((await seatStatuses(deps.ds, [x]))[0]!.status).to.equal('booked');
+    await expectAccessible(pageA, 'the booking confirmation');
     await shot(pageA, '4-confirmed');
   });
 
@@ -141,6 +164,7 @@ describe('seat picker in Chromium: two browsers on one showtime', function () {
     for (const page of [pageA, pageB]) {
       expect(await page.textContent('#seat-counts')).to.equal(`${available} available · ${held} held · ${booked} booked`);
     }
+    await expectAccessible(pageA, 'the seat map after a hold expired');
     await shot(pageA, '5-expired');
   });
 
@@ -148,6 +172,7 @@ describe('seat picker in Chromium: two browsers on one showtime', function () {
     const z = show.seatIds[25]!;
     await seat(pageB, z).click();
     expect(await seat(pageB, z).getAttribute('aria-pressed')).to.equal('true');
+    expect(await seat(pageB, z).getAttribute('aria-label')).to.equal('Row D seat 2, VIP, $16.00, selected');
     const held = await api.request('POST', '/api/v1/checkouts', { token: alice.token, body: { showtimeId: show.showtimeId, seatIds: [z] } });
     expect(held.status).to.equal(201);
     await expectStatus(pageB, z, 'held');
@@ -169,6 +194,7 @@ describe('seat picker in Chromium: two browsers on one showtime', function () {
     expect(await pageB.textContent('#notice')).to.match(/just taken/);
     expect(await seat(pageB, w).getAttribute('aria-pressed')).to.equal('false');
     expect(await seat(pageB, free).getAttribute('aria-pressed')).to.equal('true');
+    await expectAccessible(pageB, 'the seat map with a refused seat');
     await shot(pageB, '6-conflict');
     await deps.ds.query("UPDATE show_seats SET status = 'available', checkout_id = NULL, held_until = NULL WHERE id = ?", [w]);
     await seat(pageB, free).click(); // deselect
@@ -189,6 +215,15 @@ describe('seat picker in Chromium: two browsers on one showtime', function () {
     expect(await pageB.locator('.seat[data-label="B4"]').getAttribute('aria-pressed')).to.equal('false');
     // Only one seat is in the tab order (roving tabindex).
     expect(await pageB.locator('#hall .seat[tabindex="0"]').count()).to.equal(1);
+    // The seat under focus changes status live: its new name is said, since screen readers do not re-read it.
+    const b4 = show.seatIds[11]!;
+    const held = await api.request('POST', '/api/v1/checkouts', { token: alice.token, body: { showtimeId: show.showtimeId, seatIds: [b4] } });
+    expect(held.status).to.equal(201);
+    await pageB.waitForFunction(`document.getElementById('announcer').textContent === 'B4 is now held'`);
+    expect(await seat(pageB, b4).getAttribute('aria-label')).to.equal('Row B seat 4, regular, $10.00, held');
+    expect(await focusOf(pageB)).to.equal('B4');
+    await api.request('POST', `/api/v1/checkouts/${held.body.checkoutId}/cancel`, { token: alice.token, body: {} });
+    await pageB.waitForFunction(`document.getElementById('announcer').textContent === 'B4 is now available'`);
   });
 
   it('My bookings lists the booking; cancelling it refunds and B sees the seat free', async () => {
@@ -197,6 +232,7 @@ describe('seat picker in Chromium: two browsers on one showtime', function () {
     const item = pageA.locator('.booking[data-status="CONFIRMED"]');
     await item.waitFor();
     expect(await item.textContent()).to.include('B3');
+    await expectAccessible(pageA, 'my bookings');
     await item.locator('[data-action="cancel-booking"]').click();
     await pageA.waitForSelector('.booking[data-status="REFUNDED"]');
     await shot(pageA, '7-bookings');
@@ -214,7 +250,9 @@ describe('seat picker in Chromium: two browsers on one showtime', function () {
       await seat(page, v).click();
       await page.click('#hold-btn');
       await page.waitForSelector('#auth-slot #auth-panel:not([hidden])');
+      await expectAccessible(page, 'sign-in beside the seat map');
       await page.click('#auth-toggle');
+      await expectAccessible(page, 'create an account');
       await page.fill('#auth-name', 'Carol Visitor');
       await page.fill('#auth-email', `carol-${Date.now()}@example.test`);
       await page.fill('#auth-password', 'popcorn-and-7');
@@ -226,6 +264,81 @@ describe('seat picker in Chromium: two browsers on one showtime', function () {
       await page.waitForSelector('#checkout-panel', { state: 'hidden' });
       await expectStatus(pageB, v, 'available');
       await eventually(async () => (await seatStatuses(deps.ds, [v]))[0]!.status === 'available');
+    } finally {
+      await ctx.close();
+    }
+  });
+
+  it('a visitor finds a showtime, holds, signs up, pays and cancels using only the keyboard', async () => {
+    const ctx = await browser.newContext({ viewport: { width: 1024, height: 800 }, baseURL: api.baseUrl });
+    try {
+      const page = await ctx.newPage();
+      page.on('pageerror', (e) => pageErrors.push(String(e)));
+      await page.goto('/');
+      await page.waitForSelector(`a.movie-card[data-movie-id="${show.movieId}"]`);
+      // The header's Sign in opens the form above the films; Escape closes it and gives focus back.
+      await tabTo(page, '#signin-btn');
+      await page.keyboard.press('Enter');
+      await page.waitForSelector('#main > #auth-panel:not([hidden])');
+      expect(await focusOf(page)).to.equal('auth-email');
+      await expectAccessible(page, 'sign-in above the film list');
+      await page.keyboard.press('Escape');
+      expect(await focusOf(page)).to.equal('signin-btn');
+      await tabTo(page, `a.movie-card[data-movie-id="${show.movieId}"]`);
+      await page.keyboard.press('Enter');
+      await page.waitForSelector('#date-tabs [role="tab"][aria-selected="true"]');
+      expect(await focusOf(page), 'a new view puts focus on its heading').to.equal('movie-title');
+      await tabTo(page, '#date-tabs [role="tab"][aria-selected="true"]');
+      await tabTo(page, `a.showtime-btn[data-showtime-id="${show.showtimeId}"]`);
+      await page.keyboard.press('Enter');
+      await page.waitForSelector('#hall[data-ready="true"]');
+      expect(await focusOf(page)).to.equal('showtime-title');
+
+      // Into the seat map (one Tab stop), to row D, to its end: D8.
+      await tabTo(page, '#hall .seat');
+      for (const key of ['ArrowDown', 'ArrowDown', 'ArrowDown', 'End']) await page.keyboard.press(key);
+      expect(await focusOf(page)).to.equal('D8');
+      await page.keyboard.press('Space');
+      expect(await page.locator('.seat[data-label="D8"]').getAttribute('aria-pressed')).to.equal('true');
+      await tabTo(page, '#hold-btn');
+      await page.keyboard.press('Enter');
+
+      // Not signed in: the form opens beside the seats; Escape closes it and gives focus back.
+      await page.waitForSelector('#auth-slot #auth-panel:not([hidden])');
+      expect(await focusOf(page)).to.equal('auth-email');
+      await page.keyboard.press('Escape');
+      await page.waitForSelector('#auth-panel', { state: 'hidden' });
+      expect(await focusOf(page)).to.equal('hold-btn');
+      await page.keyboard.press('Enter');
+      await page.waitForSelector('#auth-slot #auth-panel:not([hidden])');
+      await tabTo(page, '#auth-toggle');
+      await page.keyboard.press('Enter');
+      await tabTo(page, '#auth-name', { back: true });
+      await page.keyboard.type('Kim Keyboard');
+      await page.keyboard.press('Tab');
+      await page.keyboard.type(`kim-${Date.now()}@example.test`);
+      await page.keyboard.press('Tab');
+      await page.keyboard.type('arrow-keys-4-all');
+      await page.keyboard.press('Enter');
+
+      // Signed up, the hold goes through and focus waits in the card field.
+      await page.waitForSelector('#checkout-panel:not([hidden])');
+      expect(await focusOf(page)).to.equal('card');
+      await page.keyboard.type('4242 4242 4242 4242');
+      await page.keyboard.press('Enter');
+      await page.waitForSelector('#confirmation:not([hidden])');
+      expect(await focusOf(page)).to.equal('confirmation');
+      expect(await page.textContent('#confirmation-text')).to.include('D8');
+
+      await tabTo(page, '#confirmation a[href="#/bookings"]');
+      await page.keyboard.press('Enter');
+      const booking = page.locator('.booking[data-status="CONFIRMED"]');
+      await booking.waitFor();
+      expect(await focusOf(page)).to.equal('bookings-title');
+      await tabTo(page, '.booking[data-status="CONFIRMED"] [data-action="cancel-booking"]');
+      await page.keyboard.press('Enter');
+      await page.waitForSelector('.booking[data-status="REFUNDED"]');
+      await expectStatus(pageB, show.seatIds[31]!, 'available');
     } finally {
       await ctx.close();
     }

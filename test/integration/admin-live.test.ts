@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { Socket } from 'socket.io-client';
 import type { SeatChangeSet } from '../../live/protocol.js';
-import type { ShowtimeWatch } from '../../web/live-seats.js';
+import type { ShowtimeWatch } from '../../web/src/lib/live-seats.js';
 import { createTestDeps, type TestDeps } from '../support/deps.js';
 import { createShowtime, createUser, eventually, type ShowtimeFixture, type TestUser } from '../support/fixtures.js';
 import { connectClient, connected, fetchSeatMap, nextEvent, seatView, startLiveTestApi, watch, type LiveTestApi } from '../support/live.js';

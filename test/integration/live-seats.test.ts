@@ -4,7 +4,7 @@ import { MOCK_CARDS } from '../../payments/mock-provider.js';
 import { createSeatEventPublisher, type SeatEventPublisher } from '../../live/publisher.js';
 import { JOIN_EVENT, LEAVE_EVENT, type JoinAck, type LeaveAck } from '../../live/protocol.js';
 import type { SeatChangeSet } from '../../live/protocol.js';
-import type { ShowtimeWatch } from '../../web/live-seats.js';
+import type { ShowtimeWatch } from '../../web/src/lib/live-seats.js';
 import { createTestDeps, type TestDeps } from '../support/deps.js';
 import { createShowtime, createUser, eventually, type ShowtimeFixture, type TestUser } from '../support/fixtures.js';
 import {

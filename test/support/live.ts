@@ -5,7 +5,8 @@ import { Redis } from 'ioredis';
 import type { AppDeps } from '../../api/deps.js';
 import { createApiMetrics, type ApiMetrics } from '../../api/metrics.js';
 import { attachLiveSeats, type LiveSeats, type LiveSeatsLimits } from '../../live/server.js';
-import { watchShowtime, type LiveSeatMap, type ShowtimeWatch, type WatchOptions } from '../../web/live-seats.js';
+import type { SeatMap } from '../../web/src/lib/api-types.js';
+import { watchShowtime, type ShowtimeWatch, type WatchOptions } from '../../web/src/lib/live-seats.js';
 import { startTestApi, type TestApi } from './http.js';
 
 export interface LiveTestApi extends TestApi {
@@ -57,19 +58,19 @@ export async function emitWithAck<T = unknown>(socket: Socket, event: string, pa
   return (await socket.timeout(timeoutMs).emitWithAck(event, payload)) as T;
 }
 
-export const fetchSeatMap = async (baseUrl: string, showtimeId: number): Promise<LiveSeatMap> => {
+export const fetchSeatMap = async (baseUrl: string, showtimeId: number): Promise<SeatMap> => {
   const res = await fetch(`${baseUrl}/api/v1/showtimes/${showtimeId}/seats`);
   if (!res.ok) throw new Error(`seat map: HTTP ${res.status}`);
-  return (await res.json()) as LiveSeatMap;
+  return (await res.json()) as SeatMap;
 };
 
-/** The page's own watcher (web/live-seats.js) on a Node socket, refetching over REST from `baseUrl`. */
+/** The pages' own watcher (web/src/lib/live-seats.ts) on a Node socket, refetching over REST from `baseUrl`. */
 export function watch(socket: Socket, baseUrl: string, showtimeId: number, opts: Partial<WatchOptions> = {}): ShowtimeWatch {
   return watchShowtime(socket, showtimeId, { fetchSnapshot: (id) => fetchSeatMap(baseUrl, id), resyncJitterMs: 50, ...opts });
 }
 
 /** What a seat map shows, comparable between a watcher and REST: version and status by seat id. */
-export const seatView = (map: LiveSeatMap | null): { version: number; statuses: Record<number, string> } | null =>
+export const seatView = (map: SeatMap | null): { version: number; statuses: Record<number, string> } | null =>
   map && { version: map.version, statuses: Object.fromEntries(map.seats.map((s) => [s.id, s.status])) };
 
 export async function freePort(): Promise<number> {

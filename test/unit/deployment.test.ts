@@ -413,17 +413,26 @@ describe('deployment: Dockerfile', () => {
     expect(stages.some((st) => st.instructions.some((i) => i.op === 'RUN' && /\bnpm ci\b/.test(i.args)))).to.equal(true);
   });
 
-  it('compiles exactly the folders tsconfig.build.json includes', () => {
+  it('compiles exactly the folders tsconfig.build.json includes, and bundles web/', () => {
     const build = stages.find((st) => st.instructions.some((i) => i.op === 'RUN' && i.args.includes('npm run build')));
     expect(build, 'a stage runs npm run build').to.be.an('object');
     const dirs = contextSources(build?.instructions).filter((source) => statSync(path.join(root, source)).isDirectory());
-    expect(dirs.sort()).to.deep.equal([...buildIncludes].sort());
+    expect(dirs.filter((d) => d !== 'web').sort()).to.deep.equal([...buildIncludes].sort());
+    expect(dirs, 'the web pages are bundled in the build stage').to.include('web');
+    expect(pkg.scripts.build, 'npm run build also bundles the web pages').to.match(/&& npm run build:web$/);
+    expect(pkg.scripts['build:web']).to.equal('tsx web/build.ts');
     expect(contextSources()).to.include.members(['package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json']);
   });
 
-  it('ships package.json, production node_modules, dist/ and web/ in the runtime image', () => {
+  it('ships package.json, production node_modules, dist/ and the built web pages (not their sources) in the runtime image', () => {
     const copies = (finalStage?.instructions ?? []).filter((i) => i.op === 'COPY').map((i) => i.args);
-    expect(copies).to.include.members(['package.json ./', 'web ./web', '--from=build /app/dist ./dist', '--from=build /app/node_modules ./node_modules']);
+    expect(copies).to.include.members([
+      'package.json ./',
+      '--from=build /app/web/dist ./web/dist',
+      '--from=build /app/dist ./dist',
+      '--from=build /app/node_modules ./node_modules',
+    ]);
+    expect(copies.filter((c) => /(^|\s)web\b/.test(c) && !c.startsWith('--from=build /app/web/dist '))).to.deep.equal([]);
   });
 
   it('runs as a non-root user', () => {
@@ -446,7 +455,7 @@ describe('deployment: Dockerfile', () => {
       .split('\n')
       .map((l) => l.trim())
       .filter((l) => l && !l.startsWith('#'));
-    expect(ignored).to.include.members(['node_modules', 'dist', '.tools', '.stack', '.git', '.env', 'bench', 'test']);
+    expect(ignored).to.include.members(['node_modules', 'dist', 'web/dist', '.tools', '.stack', '.git', '.env', 'bench', 'test']);
     for (const source of contextSources()) expect(ignored, `${source} is COPYed, so it must reach the context`).to.not.include(source);
   });
 });

@@ -1,7 +1,6 @@
-/* global setTimeout, clearTimeout */
 /**
  * The live seat map of one showtime, kept in step over Socket.IO. No DOM:
- * the seat-picker page and the Node tests use this very module.
+ * the web pages and the Node tests use this very module.
  *
  *   join:   emit `showtime:join {showtimeId}` → ack `{ok, snapshot}`; the
  *           snapshot carries `version` (the showtime's seat_version).
@@ -16,52 +15,85 @@
  *           reconnect re-joins (and the ack is a fresh snapshot); the server's
  *           `live:resync` hint (its Redis subscription came back) refetches.
  */
+import {
+  JOIN_EVENT,
+  LEAVE_EVENT,
+  RESYNC_EVENT,
+  SEATS_CHANGED_EVENT,
+  type JoinAck,
+  type LiveError,
+  type SeatChangeSet,
+} from '../../../live/protocol.js';
+import type { SeatMap, SeatMapSeat } from './api-types.js';
 
-export const JOIN_EVENT = 'showtime:join';
-export const LEAVE_EVENT = 'showtime:leave';
-export const SEATS_CHANGED_EVENT = 'seats:changed';
-export const RESYNC_EVENT = 'live:resync';
+export type LiveState = 'connecting' | 'live' | 'reconnecting';
 
-/**
- * @param {any} socket a socket.io-client Socket
- * @param {number} showtimeId
- * @param {{
- *   fetchSnapshot: (showtimeId: number) => Promise<any>,
- *   onSnapshot?: (map: any, why: string) => void,
- *   onChange?: (event: any, map: any) => void,
- *   onError?: (error: {code: string, message: string}) => void,
- *   onState?: (state: string) => void,
- *   gapWaitMs?: number,
- *   joinTimeoutMs?: number,
- *   resyncJitterMs?: number,
- * }} opts
- */
-export function watchShowtime(socket, showtimeId, opts) {
+/** The part of a socket.io-client Socket the watcher uses. */
+export interface LiveSocket {
+  readonly connected: boolean;
+  on(event: string, listener: (...args: never[]) => void): unknown;
+  off(event: string, listener?: (...args: never[]) => void): unknown;
+  emit(event: string, ...args: unknown[]): unknown;
+  timeout(ms: number): { emit(event: string, ...args: unknown[]): unknown };
+}
+
+export interface WatchOptions {
+  fetchSnapshot: (showtimeId: number) => Promise<SeatMap>;
+  onSnapshot?: (map: SeatMap, why: string) => void;
+  onChange?: (event: SeatChangeSet, map: SeatMap) => void;
+  onError?: (error: LiveError) => void;
+  onState?: (state: LiveState) => void;
+  /** How long a version gap may stay open before the snapshot is refetched (250 ms). */
+  gapWaitMs?: number;
+  joinTimeoutMs?: number;
+  /** Spread of the refetches a server `live:resync` hint triggers (500 ms). */
+  resyncJitterMs?: number;
+}
+
+export interface WatchStats {
+  joins: number;
+  applied: number;
+  duplicates: number;
+  gaps: number;
+  resyncs: number;
+  events: number;
+}
+
+export interface ShowtimeWatch {
+  readonly map: SeatMap | null;
+  readonly state: LiveState;
+  readonly stats: WatchStats;
+  /** Refetches the snapshot now (e.g. after this client's own hold was refused). */
+  resync(why?: string): void;
+  stop(): void;
+}
+
+type Timer = ReturnType<typeof setTimeout>;
+
+export function watchShowtime(socket: LiveSocket, showtimeId: number, opts: WatchOptions): ShowtimeWatch {
   const gapWaitMs = opts.gapWaitMs ?? 250;
   const joinTimeoutMs = opts.joinTimeoutMs ?? 5000;
   const resyncJitterMs = opts.resyncJitterMs ?? 500;
-  const stats = { joins: 0, applied: 0, duplicates: 0, gaps: 0, resyncs: 0, events: 0 };
-  /** @type {any} */
-  let map = null;
-  /** @type {Map<string|number, any>} seat id → seat of `map` */
-  let index = new Map();
+  const stats: WatchStats = { joins: 0, applied: 0, duplicates: 0, gaps: 0, resyncs: 0, events: 0 };
+  let map: SeatMap | null = null;
+  let index = new Map<number, SeatMapSeat>();
   /** Events above map.version + 1, or received while syncing, by version. */
-  const pending = new Map();
+  const pending = new Map<number, SeatChangeSet>();
   let syncing = false;
   let again = '';
   let stopped = false;
-  let gapTimer = null;
-  let retryTimer = null;
+  let gapTimer: Timer | undefined;
+  let retryTimer: Timer | undefined;
   let joinSeq = 0;
-  let state = 'connecting';
+  let state: LiveState = 'connecting';
 
-  const setState = (s) => {
+  const setState = (s: LiveState): void => {
     if (s === state) return;
     state = s;
     opts.onState?.(s);
   };
 
-  const onChanged = (event) => {
+  const onChanged = (event: SeatChangeSet | undefined): void => {
     if (stopped || !event || event.showtimeId !== showtimeId) return;
     stats.events += 1;
     if (syncing || !map) {
@@ -73,85 +105,86 @@ export function watchShowtime(socket, showtimeId, opts) {
       return;
     }
     pending.set(event.version, event);
-    drain();
+    drain(map);
   };
 
   /** Applies pending events in version order; on a remaining gap, waits a little, then refetches. */
-  function drain() {
+  function drain(current: SeatMap): void {
     for (const v of [...pending.keys()]) {
-      if (v <= map.version) {
+      if (v <= current.version) {
         pending.delete(v);
         stats.duplicates += 1;
       }
     }
-    for (let next = pending.get(map.version + 1); next; next = pending.get(map.version + 1)) {
+    for (let next = pending.get(current.version + 1); next; next = pending.get(current.version + 1)) {
       pending.delete(next.version);
       // The seat map was laid out anew (an admin edit): its seats are not the ones we hold.
       if (next.reason === 'rebuilt') {
         resync('rebuilt');
         return;
       }
-      apply(next);
+      apply(current, next);
     }
     if (pending.size === 0) {
       clearTimeout(gapTimer);
-      gapTimer = null;
+      gapTimer = undefined;
       return;
     }
     if (gapTimer) return;
     stats.gaps += 1;
-    const waitingFor = map.version + 1;
+    const waitingFor = current.version + 1;
     gapTimer = setTimeout(() => {
-      gapTimer = null;
-      if (!stopped && map && map.version < waitingFor) resync('gap');
-      else if (!stopped && map) drain();
+      gapTimer = undefined;
+      if (stopped || !map) return;
+      if (map.version < waitingFor) resync('gap');
+      else drain(map);
     }, gapWaitMs);
   }
 
-  function apply(event) {
+  function apply(current: SeatMap, event: SeatChangeSet): void {
     for (const change of event.changes) {
       const seat = index.get(change.seatId);
       if (!seat || seat.status === change.status) continue;
-      map.counts[seat.status] -= 1;
+      current.counts[seat.status] -= 1;
       seat.status = change.status;
-      map.counts[seat.status] += 1;
+      current.counts[seat.status] += 1;
     }
-    map.version = event.version;
+    current.version = event.version;
     stats.applied += 1;
-    opts.onChange?.(event, map);
+    opts.onChange?.(event, current);
   }
 
-  function setSnapshot(snapshot, why) {
+  function setSnapshot(snapshot: SeatMap, why: string): void {
     if (map && snapshot.version < map.version) {
       // Older than what we have (a slow response): keep ours, still drain the buffer.
-      drain();
+      drain(map);
       return;
     }
     map = snapshot;
-    index = new Map(map.seats.map((s) => [s.id, s]));
-    opts.onSnapshot?.(map, why);
-    drain();
+    index = new Map(snapshot.seats.map((s) => [s.id, s]));
+    opts.onSnapshot?.(snapshot, why);
+    drain(snapshot);
   }
 
-  function finishSync() {
+  function finishSync(): void {
     syncing = false;
     if (again && !stopped) {
       const why = again;
       again = '';
       resync(why);
     } else if (map) {
-      drain();
+      drain(map);
     }
   }
 
-  function join(why) {
+  function join(why: string): void {
     if (stopped) return;
     clearTimeout(retryTimer);
     if (!socket.connected) return; // the 'connect' handler joins
     syncing = true;
     stats.joins += 1;
     const seq = ++joinSeq;
-    socket.timeout(joinTimeoutMs).emit(JOIN_EVENT, { showtimeId }, (err, ack) => {
+    socket.timeout(joinTimeoutMs).emit(JOIN_EVENT, { showtimeId }, (err: Error | null, ack: JoinAck | undefined) => {
       if (stopped || seq !== joinSeq) return; // superseded by a later join
       if (err || !ack) {
         syncing = false;
@@ -161,10 +194,11 @@ export function watchShowtime(socket, showtimeId, opts) {
       if (!ack.ok) {
         syncing = false;
         pending.clear();
-        if (ack.error?.code === 'RATE_LIMITED' && ack.error.details?.retryAfterMs !== undefined) {
-          retryTimer = setTimeout(() => join(why), ack.error.details.retryAfterMs + 100);
+        const retryAfterMs = ack.error.details?.retryAfterMs;
+        if (ack.error.code === 'RATE_LIMITED' && typeof retryAfterMs === 'number') {
+          retryTimer = setTimeout(() => join(why), retryAfterMs + 100);
         }
-        opts.onError?.(ack.error ?? { code: 'INTERNAL', message: 'join refused' });
+        opts.onError?.(ack.error);
         return;
       }
       setState('live');
@@ -174,7 +208,7 @@ export function watchShowtime(socket, showtimeId, opts) {
   }
 
   /** Refetches the snapshot (REST); events keep being buffered meanwhile. */
-  function resync(why) {
+  function resync(why: string): void {
     if (stopped) return;
     if (syncing) {
       again = why;
@@ -183,7 +217,7 @@ export function watchShowtime(socket, showtimeId, opts) {
     syncing = true;
     stats.resyncs += 1;
     clearTimeout(gapTimer);
-    gapTimer = null;
+    gapTimer = undefined;
     opts
       .fetchSnapshot(showtimeId)
       .then((snapshot) => {
@@ -197,13 +231,13 @@ export function watchShowtime(socket, showtimeId, opts) {
       });
   }
 
-  const onConnect = () => join(map ? 'reconnect' : 'join');
-  const onDisconnect = () => {
+  const onConnect = (): void => join(map ? 'reconnect' : 'join');
+  const onDisconnect = (): void => {
     setState('reconnecting');
     clearTimeout(gapTimer);
-    gapTimer = null;
+    gapTimer = undefined;
   };
-  const onResyncHint = () => {
+  const onResyncHint = (): void => {
     if (!map) return;
     setTimeout(() => resync('server'), Math.random() * resyncJitterMs);
   };
@@ -222,7 +256,6 @@ export function watchShowtime(socket, showtimeId, opts) {
       return state;
     },
     stats,
-    /** Refetches the snapshot now (e.g. after this client's own hold was refused). */
     resync: (why = 'manual') => resync(why),
     stop() {
       if (stopped) return;

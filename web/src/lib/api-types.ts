@@ -1,0 +1,56 @@
+/**
+ * What the web pages send to and get from the API, taken from the zod schemas
+ * that validate it on the server (and describe it in the OpenAPI document).
+ * Types only: nothing of the server reaches the bundle.
+ *
+ * Request bodies are the schemas' input (what a client may send, before the
+ * server trims or normalises it); responses are their output. Query strings
+ * are the validated values, each optional (the server fills in defaults).
+ */
+import type { z } from 'zod';
+import type { AuthResult as AuthResultSchema, LoginBody, RegisterBody, UserEnvelope as UserEnvelopeSchema } from '../../../api/schemas/auth.js';
+import type { MovieDetailSchema, MoviePage as MoviePageSchema, MovieQuery as MovieQuerySchema } from '../../../api/schemas/catalog.js';
+import type {
+  Booking as BookingSchema,
+  BookingListQuery as BookingListQuerySchema,
+  CancelBody,
+  CardPaymentBody,
+  Checkout as CheckoutSchema,
+  CreateCheckoutBody,
+} from '../../../api/schemas/checkout.js';
+import type { ErrorResponse, page } from '../../../api/schemas/common.js';
+import type {
+  MovieShowtimeQuery as MovieShowtimeQuerySchema,
+  SeatMapSchema,
+  ShowtimePage as ShowtimePageSchema,
+  ShowtimeQuery as ShowtimeQuerySchema,
+  ShowtimeSchema,
+} from '../../../api/schemas/showtimes.js';
+
+export type LoginRequest = z.input<typeof LoginBody>;
+export type RegisterRequest = z.input<typeof RegisterBody>;
+export type AuthResult = z.output<typeof AuthResultSchema>;
+export type User = z.output<typeof UserEnvelopeSchema>['user'];
+export type UserEnvelope = z.output<typeof UserEnvelopeSchema>;
+
+export type MovieQuery = Partial<z.output<typeof MovieQuerySchema>>;
+export type MoviePage = z.output<typeof MoviePageSchema>;
+export type Movie = MoviePage['items'][number];
+export type MovieDetail = z.output<typeof MovieDetailSchema>;
+
+export type ShowtimeQuery = Partial<z.output<typeof ShowtimeQuerySchema>>;
+export type MovieShowtimeQuery = Partial<z.output<typeof MovieShowtimeQuerySchema>>;
+export type Showtime = z.output<typeof ShowtimeSchema>;
+export type ShowtimePage = z.output<typeof ShowtimePageSchema>;
+export type SeatMap = z.output<typeof SeatMapSchema>;
+export type SeatMapSeat = SeatMap['seats'][number];
+
+export type CreateCheckoutRequest = z.input<typeof CreateCheckoutBody>;
+export type CardPaymentRequest = z.input<typeof CardPaymentBody>;
+export type CancelRequest = z.input<typeof CancelBody>;
+export type Checkout = z.output<typeof CheckoutSchema>;
+export type Booking = z.output<typeof BookingSchema>;
+export type BookingListQuery = Partial<z.output<typeof BookingListQuerySchema>>;
+export type BookingPage = z.output<ReturnType<typeof page<typeof BookingSchema>>>;
+
+export type ApiErrorBody = z.output<typeof ErrorResponse>['error'];

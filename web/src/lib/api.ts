@@ -1,0 +1,123 @@
+/**
+ * The typed client of the REST API (/api/v1) the web pages use. It never
+ * throws for an HTTP status or a network failure: every call resolves to an
+ * ApiResult, so a page decides what each status means to its user.
+ */
+import type {
+  ApiErrorBody,
+  AuthResult,
+  Booking,
+  BookingListQuery,
+  BookingPage,
+  CancelRequest,
+  CardPaymentRequest,
+  Checkout,
+  CreateCheckoutRequest,
+  LoginRequest,
+  MovieDetail,
+  MoviePage,
+  MovieQuery,
+  MovieShowtimeQuery,
+  RegisterRequest,
+  SeatMap,
+  Showtime,
+  ShowtimePage,
+  ShowtimeQuery,
+  UserEnvelope,
+} from './api-types.js';
+
+/** Failures that never reached the API's error shape: no answer, or an answer that is not JSON. */
+export type ClientErrorCode = 'NETWORK' | 'BAD_RESPONSE';
+
+export interface ApiError {
+  code: ApiErrorBody['code'] | ClientErrorCode;
+  message: string;
+  details?: Record<string, unknown>;
+}
+
+export type ApiResult<T> = { ok: true; status: number; body: T } | { ok: false; status: number; error: ApiError };
+
+export interface ApiClientOptions {
+  /** The bearer token to send, if any. */
+  token: () => string | null;
+  /** A request that carried a token was answered 401: the session has ended. */
+  onUnauthorized?: () => void;
+}
+
+type Query = Record<string, string | number | boolean | undefined>;
+
+const queryString = (query: Query): string => {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) if (value !== undefined) params.set(key, String(value));
+  const text = params.toString();
+  return text ? `?${text}` : '';
+};
+
+const id = (value: string | number): string => encodeURIComponent(String(value));
+
+/** The API's own message, or one that says what happened. */
+export const errorText = (r: { status: number; error: ApiError }): string => r.error.message || `Something went wrong (HTTP ${r.status}).`;
+
+/** The validation messages of a 400, joined; else the error's message. */
+export function issuesText(r: { status: number; error: ApiError }): string {
+  const issues = r.error.details?.issues;
+  if (Array.isArray(issues) && issues.length > 0) {
+    return issues.map((i: { message?: unknown }) => String(i.message)).join('; ');
+  }
+  return errorText(r);
+}
+
+export function createApiClient(opts: ApiClientOptions) {
+  async function request<T>(method: 'GET' | 'POST', path: string, body?: unknown, extraHeaders: Record<string, string> = {}): Promise<ApiResult<T>> {
+    const headers: Record<string, string> = { accept: 'application/json', ...extraHeaders };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    const token = opts.token();
+    if (token) headers.authorization = `Bearer ${token}`;
+    let res: Response;
+    try {
+      res = await fetch(`/api/v1${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    } catch {
+      return { ok: false, status: 0, error: { code: 'NETWORK', message: 'The server cannot be reached. Check your connection.' } };
+    }
+    const text = await res.text();
+    let parsed: unknown;
+    try {
+      parsed = text ? JSON.parse(text) : null;
+    } catch {
+      return { ok: false, status: res.status, error: { code: 'BAD_RESPONSE', message: text.slice(0, 200) } };
+    }
+    if (res.status === 401 && token && path !== '/auth/login') opts.onUnauthorized?.();
+    if (res.ok) return { ok: true, status: res.status, body: parsed as T };
+    const error = (parsed as { error?: ApiErrorBody } | null)?.error;
+    return { ok: false, status: res.status, error: error ?? { code: 'BAD_RESPONSE', message: '' } };
+  }
+
+  return {
+    login: (body: LoginRequest) => request<AuthResult>('POST', '/auth/login', body),
+    register: (body: RegisterRequest) => request<AuthResult>('POST', '/auth/register', body),
+    me: () => request<UserEnvelope>('GET', '/auth/me'),
+
+    movies: (query: MovieQuery = {}) => request<MoviePage>('GET', `/movies${queryString(query)}`),
+    movie: (movieId: number) => request<MovieDetail>('GET', `/movies/${id(movieId)}`),
+    movieShowtimes: (movieId: number, query: MovieShowtimeQuery = {}) =>
+      request<ShowtimePage>('GET', `/movies/${id(movieId)}/showtimes${queryString(query)}`),
+    showtimes: (query: ShowtimeQuery = {}) => request<ShowtimePage>('GET', `/showtimes${queryString(query)}`),
+    showtime: (showtimeId: number) => request<Showtime>('GET', `/showtimes/${id(showtimeId)}`),
+    seatMap: (showtimeId: number) => request<SeatMap>('GET', `/showtimes/${id(showtimeId)}/seats`),
+
+    /** Holds seats; the same idempotency key on a retry reaches the same checkout. */
+    createCheckout: (body: CreateCheckoutRequest, idempotencyKey: string) =>
+      request<Checkout>('POST', '/checkouts', body, { 'idempotency-key': idempotencyKey }),
+    checkout: (checkoutId: string) => request<Checkout>('GET', `/checkouts/${id(checkoutId)}`),
+    /** 200: paid and confirmed; 202: accepted, confirmation in progress. */
+    payCheckout: (checkoutId: string, body: CardPaymentRequest) => request<Checkout>('POST', `/checkouts/${id(checkoutId)}/pay`, body),
+    /** 200: released (or already closed); 202: accepted, still releasing. */
+    cancelCheckout: (checkoutId: string, body: CancelRequest = {}) => request<Checkout>('POST', `/checkouts/${id(checkoutId)}/cancel`, body),
+
+    bookings: (query: BookingListQuery = {}) => request<BookingPage>('GET', `/bookings${queryString(query)}`),
+    /** 200: refunded; 202: accepted, refund in progress. */
+    cancelBooking: (bookingId: string, body: CancelRequest = {}) => request<Booking>('POST', `/bookings/${id(bookingId)}/cancel`, body),
+  };
+}
+
+export type ApiClient = ReturnType<typeof createApiClient>;

@@ -1,0 +1,236 @@
+/** The basket beside the seat map: picked seats → hold → pay (with the hold's countdown) → confirmation. */
+import type { BookingStatus } from '../../../core/domain.js';
+import { errorText } from '../lib/api.js';
+import type { Checkout } from '../lib/api-types.js';
+import { byId, el } from '../lib/dom.js';
+import { announce, notice } from '../lib/feedback.js';
+import { money, plural, whenText } from '../lib/format.js';
+import { seatTypeText } from '../lib/seat-map.js';
+import { showAuth } from './auth.js';
+import { api, currentUser } from './session.js';
+import { currency, state } from './state.js';
+
+let countdownTimer: ReturnType<typeof setInterval> | undefined;
+/** The countdown is not read out (aria-live off: it changes every second), so the last minute is announced once. */
+let lastMinuteAnnounced = false;
+
+/** A fresh key per hold attempt (randomUUID needs a secure context: plain http on a LAN address has none). */
+const idempotencyKey = (): string =>
+  typeof crypto.randomUUID === 'function' ? crypto.randomUUID() : `${Date.now()}-${Math.random().toString(36).slice(2)}`;
+
+export const stopCountdown = (): void => clearInterval(countdownTimer);
+
+const seatLine = (s: Checkout['seats'][number], cur: string): HTMLLIElement =>
+  el('li', { attrs: { 'data-seat-id': s.id } }, el('span', { text: `${s.label} · ${seatTypeText[s.type]}` }), el('span', { text: money(s.price, cur) }));
+
+export function renderBasket(): void {
+  const cur = currency();
+  const selected = [...state.selected].flatMap((id) => state.seatMap?.seat(id) ?? []);
+  byId('selection-panel').hidden = !!state.checkout || !byId('confirmation').hidden;
+  byId('selection-empty').hidden = selected.length > 0;
+  byId('selected-list').replaceChildren(...selected.map((s) => seatLine(s, cur)));
+  const total = selected.reduce((n, s) => n + s.price, 0);
+  byId('total').textContent = selected.length ? money(total, cur) : '—';
+  const hold = byId('hold-btn', HTMLButtonElement);
+  hold.disabled = selected.length === 0 || state.showtime?.status === 'cancelled';
+  hold.textContent = selected.length ? `Hold ${plural(selected.length, 'seat')} · ${money(total, cur)}` : 'Hold seats';
+}
+
+async function holdSeats(): Promise<void> {
+  if (!currentUser()) {
+    showAuth(() => void holdSeats(), 'Sign in or create an account to hold these seats.');
+    return;
+  }
+  const seatIds = [...state.selected];
+  const showtime = state.showtime;
+  if (seatIds.length === 0 || !showtime) return;
+  const hold = byId('hold-btn', HTMLButtonElement);
+  hold.disabled = true;
+  state.holding = new Set(seatIds);
+  const r = await api.createCheckout({ showtimeId: showtime.id, seatIds }, idempotencyKey());
+  state.holding.clear();
+  hold.disabled = false;
+  if (r.ok) {
+    state.selected.clear();
+    startCheckout(r.body);
+    notice('Seats held. Pay before the timer runs out.', 'ok', 4000);
+    return;
+  }
+  if (r.status === 409 && r.error.code === 'SEATS_UNAVAILABLE') {
+    const taken = Array.isArray(r.error.details?.seatIds) ? (r.error.details.seatIds as number[]) : [];
+    state.conflicts = new Set(taken);
+    for (const id of taken) state.selected.delete(id);
+    const labels = taken.map((id) => state.seatMap?.seat(id)?.label ?? String(id));
+    const which = labels.length > 1 ? `seats ${labels.join(', ')} were` : `seat ${labels[0]} was`;
+    notice(`Sorry — ${which} just taken. They're marked in red; pick others.`, 'error');
+    for (const id of taken) {
+      const seat = state.seatMap?.seat(id);
+      if (seat) state.seatMap?.paint(seat);
+    }
+    // Our map was behind: refetch it (the red marks stay until those seats free up).
+    state.watch?.resync('conflict');
+    renderBasket();
+    return;
+  }
+  if (r.status === 401) {
+    showAuth(() => void holdSeats(), 'Your session has ended; sign in again.');
+    return;
+  }
+  notice(errorText(r), 'error');
+}
+
+function startCheckout(checkout: Checkout): void {
+  state.checkout = checkout;
+  state.mine = new Set(checkout.seats.map((s) => s.id));
+  state.seatMap?.paintAll();
+  byId('held-list').replaceChildren(...checkout.seats.map((s) => seatLine(s, checkout.currency)));
+  byId('checkout-total').textContent = money(checkout.amount, checkout.currency);
+  byId('pay-btn').textContent = `Pay ${money(checkout.amount, checkout.currency)}`;
+  byId('stripe-note').hidden = checkout.payment?.provider !== 'stripe';
+  byId('pay-error').textContent = '';
+  byId('checkout-panel').hidden = false;
+  byId('confirmation').hidden = true;
+  byId('countdown').dataset.expiresAt = checkout.expiresAt ?? '';
+  stopCountdown();
+  lastMinuteAnnounced = !checkout.expiresAt || new Date(checkout.expiresAt).getTime() - Date.now() <= 60_000;
+  tick();
+  countdownTimer = setInterval(tick, 250);
+  renderBasket();
+  byId('card').focus();
+}
+
+function tick(): void {
+  const checkout = state.checkout;
+  if (!checkout?.expiresAt) return;
+  const left = Math.max(0, new Date(checkout.expiresAt).getTime() - Date.now());
+  const s = Math.ceil(left / 1000);
+  byId('countdown').textContent = `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
+  if (!lastMinuteAnnounced && left <= 60_000) {
+    lastMinuteAnnounced = true;
+    announce('One minute left to pay for your seats.');
+  }
+  if (left > 0) return;
+  stopCountdown();
+  // The server releases the seats at expiry; confirm with it rather than trusting the clock.
+  const id = checkout.checkoutId;
+  setTimeout(async () => {
+    if (state.checkout?.checkoutId !== id) return;
+    const r = await api.checkout(id);
+    if (r.ok && r.body.status !== 'AWAITING_PAYMENT' && r.body.status !== 'HOLDING') holdEnded(r.body.status);
+    else if (state.checkout?.checkoutId === id) setTimeout(tick, 1000);
+  }, 800);
+}
+
+/** Hides the card form; focus that was in it goes back to the seat map rather than being lost. */
+function hideCheckoutPanel(): void {
+  const panel = byId('checkout-panel');
+  const hadFocus = panel.contains(document.activeElement);
+  panel.hidden = true;
+  if (hadFocus) state.seatMap?.focus();
+}
+
+/** Our hold is over without a booking (expired, released, failed). */
+export function holdEnded(status: BookingStatus): void {
+  if (!state.checkout) return;
+  const labels = state.checkout.seats.map((s) => s.label).join(', ');
+  stopCountdown();
+  state.checkout = null;
+  state.mine.clear();
+  hideCheckoutPanel();
+  state.seatMap?.paintAll();
+  renderBasket();
+  const expired = status === 'EXPIRED';
+  const text = expired ? `Your hold on ${labels} expired and the seats were released. Pick seats again to book.` : `Your hold on ${labels} was released.`;
+  notice(text, expired ? 'error' : 'info', 0);
+  announce(text);
+}
+
+async function pay(ev: SubmitEvent): Promise<void> {
+  ev.preventDefault();
+  if (!state.checkout) return;
+  const card = byId('card', HTMLInputElement).value.trim();
+  const payError = byId('pay-error');
+  if (!card) {
+    payError.textContent = 'Enter a card number (try 4242 4242 4242 4242).';
+    return;
+  }
+  const payBtn = byId('pay-btn', HTMLButtonElement);
+  payBtn.disabled = true;
+  payError.textContent = '';
+  const id = state.checkout.checkoutId;
+  let r = await api.payCheckout(id, { card });
+  // 202: the payment is accepted and the booking is being confirmed.
+  for (let i = 0; r.ok && r.status === 202 && i < 20; i++) {
+    await new Promise((res) => setTimeout(res, 500));
+    r = await api.checkout(id);
+    if (r.ok && r.body.status === 'AWAITING_PAYMENT') r = { ...r, status: 202 };
+  }
+  payBtn.disabled = false;
+  if (r.ok && r.status === 200 && r.body.status === 'CONFIRMED') return confirmed(r.body);
+  if (r.status === 402) {
+    payError.textContent = 'Your card was declined. Your seats are still held — try another card.';
+    announce('Card declined');
+    return;
+  }
+  if (r.status === 409) {
+    const s = await api.checkout(id);
+    if (s.ok && s.body.status === 'CONFIRMED') return confirmed(s.body);
+    holdEnded(s.ok ? s.body.status : 'EXPIRED');
+    return;
+  }
+  if (r.status === 400) {
+    payError.textContent = 'That does not look like a card number. Use 4242 4242 4242 4242 in this demo.';
+    return;
+  }
+  payError.textContent = r.ok ? `Something went wrong (HTTP ${r.status}).` : errorText(r);
+}
+
+function confirmed(booking: Checkout): void {
+  stopCountdown();
+  state.checkout = null;
+  state.mine.clear();
+  state.seatMap?.paintAll(); // 'booked' arrives as a live update
+  byId('checkout-panel').hidden = true;
+  const st = state.showtime;
+  const where = st ? `${st.movie.title}, ${whenText(st.startsAt)}, ${st.hall.name}` : '';
+  byId('confirmation-text').textContent = `${where} — seats ${booking.seats.map((s) => s.label).join(', ')}, ${money(booking.amount, booking.currency)} paid.`;
+  byId('confirmation-ref').textContent = booking.checkoutId;
+  const confirmation = byId('confirmation');
+  confirmation.hidden = false;
+  confirmation.dataset.status = 'CONFIRMED';
+  renderBasket();
+  confirmation.focus();
+  notice('Payment received: your booking is confirmed.', 'ok', 5000);
+  announce('Booking confirmed');
+}
+
+async function releaseHold(): Promise<void> {
+  if (!state.checkout) return;
+  const release = byId('release-btn', HTMLButtonElement);
+  release.disabled = true;
+  const r = await api.cancelCheckout(state.checkout.checkoutId);
+  release.disabled = false;
+  if (r.ok) holdEnded('CANCELLED');
+  else notice(errorText(r), 'error');
+}
+
+/** After a reload or sign-in: an unpaid checkout of this showtime comes back with its countdown. */
+export async function restoreOpenCheckout(): Promise<void> {
+  if (!currentUser() || !state.showtime || state.checkout) return;
+  const showtimeId = state.showtime.id;
+  const r = await api.bookings({ status: 'AWAITING_PAYMENT', limit: 20 });
+  if (!r.ok || state.checkout || state.showtime?.id !== showtimeId) return;
+  const open = r.body.items.find((b) => b.showtimeId === showtimeId && b.expiresAt && new Date(b.expiresAt) > new Date());
+  if (open) startCheckout(open);
+}
+
+export function wireBasket(): void {
+  byId('hold-btn').addEventListener('click', () => void holdSeats());
+  byId('pay-form').addEventListener('submit', (ev) => void pay(ev));
+  byId('release-btn').addEventListener('click', () => void releaseHold());
+  byId('book-more').addEventListener('click', () => {
+    byId('confirmation').hidden = true;
+    renderBasket();
+    state.seatMap?.focus();
+  });
+}

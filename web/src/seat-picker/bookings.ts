@@ -1,0 +1,65 @@
+/** "My bookings": the signed-in user's checkouts, with cancel/refund and pay/release actions. */
+import { errorText } from '../lib/api.js';
+import type { Booking } from '../lib/api-types.js';
+import { byId, el } from '../lib/dom.js';
+import { notice } from '../lib/feedback.js';
+import { money, whenText } from '../lib/format.js';
+import { showAuth } from './auth.js';
+import { api, currentUser } from './session.js';
+
+function actions(b: Booking): HTMLDivElement {
+  const row = el('div', { class: 'row' });
+  if (b.status === 'CONFIRMED' && b.cancellableUntil && new Date(b.cancellableUntil) > new Date()) {
+    row.append(el('button', { text: 'Cancel and refund', attrs: { type: 'button', 'data-action': 'cancel-booking' }, on: { click: () => void cancelBooking(b) } }));
+  } else if (b.status === 'AWAITING_PAYMENT') {
+    row.append(el('a', { text: 'Pay now', attrs: { href: `#/showtimes/${b.showtimeId}` } }));
+    row.append(el('button', { class: 'link', text: 'Release seats', attrs: { type: 'button' }, on: { click: () => void releaseFromList(b) } }));
+  }
+  return row;
+}
+
+const bookingItem = (b: Booking): HTMLLIElement =>
+  el(
+    'li',
+    { class: 'card booking', attrs: { 'data-booking-id': b.checkoutId, 'data-status': b.status } },
+    el(
+      'div',
+      { class: 'head' },
+      el('strong', { text: b.movie.title }),
+      el('span', { class: 'badge', text: b.status.replace('_', ' ').toLowerCase(), attrs: { 'data-status': b.status } }),
+    ),
+    el('span', { class: 'muted', text: `${whenText(b.startsAt)} · ${b.hall.name}` }),
+    el('span', { text: `Seats ${b.seats.map((s) => s.label).join(', ')} · ${money(b.amount, b.currency)}` }),
+    el('span', { class: 'muted', text: `Ref ${b.checkoutId}` }),
+    actions(b),
+  );
+
+export async function renderBookings(): Promise<void> {
+  const list = byId('booking-list');
+  if (!currentUser()) {
+    list.replaceChildren();
+    byId('bookings-empty').hidden = true;
+    showAuth(() => void renderBookings(), 'Sign in to see your bookings.');
+    return;
+  }
+  const r = await api.bookings({ limit: 50 });
+  if (!r.ok) return notice(errorText(r), 'error');
+  byId('bookings-empty').hidden = r.body.items.length > 0;
+  list.replaceChildren(...r.body.items.map(bookingItem));
+}
+
+async function cancelBooking(b: Booking): Promise<void> {
+  const r = await api.cancelBooking(b.checkoutId);
+  if (r.ok) {
+    notice(r.status === 200 ? `Booking cancelled; ${money(b.amount, b.currency)} refunded.` : 'Cancellation accepted; the refund is on its way.', 'ok');
+  } else {
+    notice(errorText(r), 'error');
+  }
+  await renderBookings();
+}
+
+async function releaseFromList(b: Booking): Promise<void> {
+  const r = await api.cancelCheckout(b.checkoutId);
+  if (!r.ok) notice(errorText(r), 'error');
+  await renderBookings();
+}

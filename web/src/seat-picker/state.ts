@@ -1,0 +1,28 @@
+/** What the seat-picker page knows right now, shared by its views. */
+import type { Checkout, Showtime } from '../lib/api-types.js';
+import type { ShowtimeWatch } from '../lib/live-seats.js';
+import type { SeatMapView } from '../lib/seat-map.js';
+
+export type Route = 'movies' | 'movie' | 'showtime' | 'bookings';
+
+/** Seats one checkout may hold (the API's MAX_SEATS_PER_CHECKOUT default). */
+export const MAX_SEATS = 10;
+
+export const state = {
+  route: 'movies' as Route,
+  /** The showtime on screen, with its live seat map. */
+  showtime: null as Showtime | null,
+  watch: null as ShowtimeWatch | null,
+  seatMap: null as SeatMapView | null,
+  /** Seats picked, not yet held. */
+  selected: new Set<number>(),
+  /** Seats of the hold request in flight: their live `held` may arrive before its answer and is not a loss. */
+  holding: new Set<number>(),
+  /** Seats a hold was just refused for: marked until they free up or another seat is picked. */
+  conflicts: new Set<number>(),
+  /** This user's open checkout of this showtime (the hold), and its seats. */
+  checkout: null as Checkout | null,
+  mine: new Set<number>(),
+};
+
+export const currency = (): string => state.showtime?.currency ?? 'USD';
