@@ -15,7 +15,7 @@ export default tseslint.config(
   },
   {
     // Workflow code runs in Temporal's deterministic sandbox.
-    files: ['workflows/**/*.ts'],
+    files: ['workflows/**/*.ts', 'bench/ceiling/workflows.ts'],
     rules: {
       'no-restricted-globals': ['error', { name: 'setTimeout', message: 'use sleep() from @temporalio/workflow' }],
       'no-restricted-properties': [
