@@ -111,7 +111,7 @@ try {
   const releasedAfterReady = expired.map((b) => (new Date(b.updated_at).getTime() - readyAt) / 1000);
   let running = -1;
   for (const t0 = Date.now(); Date.now() - t0 < 30_000; await sleep(500)) {
-    running = (await temporal.workflow.count(`ShowtimeId IN (${shows.map((s) => `"${s}"`).join(',')}) AND ExecutionStatus = "Running"`)).count;
+    running = (await temporal.workflow.count(`TaskQueue = "${stack.config.TASK_QUEUE}" AND ShowtimeId IN (${shows.map((s) => `"${s}"`).join(',')}) AND ExecutionStatus = "Running"`)).count;
     if (running === 0) break;
   }
   const allReleasedS = round((drainedAt - readyAt) / 1000);

@@ -66,7 +66,8 @@ export async function closedLoop(o: {
       }
     }),
   );
-  const windowS = (Math.min(until, performance.now()) - from) / 1000;
+  // A source that ran dry during the warm-up leaves no window: count over a millisecond rather than divide by zero.
+  const windowS = Math.max(0.001, (Math.min(until, performance.now()) - from) / 1000);
   return {
     clients: o.clients,
     durationS: round(windowS, 2),

@@ -30,9 +30,12 @@ describe('keyed races: every buyer with an Idempotency-Key of their own', functi
   const hold = (user: TestUser, showtimeId: number, seatIds: number[], key: string) =>
     api.request('POST', '/api/v1/checkouts', { token: user.token, body: { showtimeId, seatIds }, headers: { 'idempotency-key': key } });
 
-  /** Nothing stuck: every checkout workflow of the showtime has closed except the winners'. */
+  /**
+   * Nothing stuck: every checkout workflow of the showtime has closed except the winners'. Suites share the
+   * Temporal server but not their databases, so showtime ids repeat across suites: the task queue is this suite's.
+   */
   const runningCheckouts = async (showtimeId: number): Promise<number> =>
-    (await deps.temporal.workflow.count(`ShowtimeId = "${showtimeId}" AND ExecutionStatus = "Running"`)).count;
+    (await deps.temporal.workflow.count(`TaskQueue = "${deps.config.TASK_QUEUE}" AND ShowtimeId = "${showtimeId}" AND ExecutionStatus = "Running"`)).count;
 
   it('100 buyers, one seat: exactly one wins, 99 get 409 naming the seat, and only the winner’s checkout stays open', async () => {
     const show = await createShowtime(deps.ds);
