@@ -1,68 +1,80 @@
 /**
- * Seat-map read throughput: CONNECTIONS keep-alive clients hammer
- * GET /api/v1/showtimes/:id/seats on a running stack for DURATION_S seconds
- * and the result goes to bench/results/seatmap.json.
+ * Seat-map reads as halls grow: CONNECTIONS keep-alive clients read
+ * GET /api/v1/showtimes/:id/seats of halls of 100, 1,000 and 3,000 seats,
+ * each beside GET /healthz (the same server doing nothing: the reference),
+ * measured before and after the halls. Writes bench/results/seatmap.json.
  *
- *   BASE_URL     default http://localhost:3000
- *   SHOWTIME_ID  default: the first upcoming showtime the API lists
- *   CONNECTIONS  default 32
- *   DURATION_S   default 15
- *   WARMUP_S     default 2
- *
- * Target (DESIGN §10): >= 3,000 req/s with p99 <= 20 ms on the 2-core machine.
+ *   npx tsx bench/seatmap.ts                             private scripts/stack
+ *   BASE_URL=http://localhost:3000 npx tsx bench/seatmap.ts   a running one
+ * Env: CONNECTIONS (32), DURATION_S (10), WARMUP_S (2).
  */
-import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { runLoad, writeResult } from './lib/http-load.js';
+import { createShowtime } from '../test/support/fixtures.js';
+import { hallGrid } from './lib/fixtures.js';
+import { runLoad, type LoadResult } from './lib/http-load.js';
+import { cpuLine, meterCpu, type CpuReport } from './lib/processes.js';
+import { machine, say, writeResult, type Figure } from './lib/results.js';
+import { round } from './lib/stats.js';
+import { measuredProcesses, openStack } from './lib/stack.js';
+import { envNumber } from './lib/settings.js';
 
-const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
-const env = (name: string, dflt: number): number => (process.env[name] ? Number(process.env[name]) : dflt);
+const CONNECTIONS = envNumber('CONNECTIONS', 32);
+const DURATION_S = envNumber('DURATION_S', 10);
+const WARMUP_S = envNumber('WARMUP_S', 2);
+/** Halls as rows × cols, with the target for each (ratio to /healthz, p99; docs/benchmarks.md). */
+const HALLS = [
+  { seats: 100, rows: 10, cols: 10, minRatio: 0.4, maxP99Ms: 20 },
+  { seats: 1000, rows: 25, cols: 40, minRatio: 0.4, maxP99Ms: 20 },
+  { seats: 3000, rows: 50, cols: 60, minRatio: 0.3, maxP99Ms: 30 },
+];
 
-const baseUrl = process.env.BASE_URL ?? 'http://localhost:3000';
-const connections = env('CONNECTIONS', 32);
-const durationS = env('DURATION_S', 15);
-const target = { rps: 3000, p99Ms: 20 };
+const stack = await openStack({ name: 'seatmap' });
+const pids = measuredProcesses(stack);
 
-async function pickShowtime(): Promise<number> {
-  if (process.env.SHOWTIME_ID) return Number(process.env.SHOWTIME_ID);
-  const res = await fetch(new URL('/api/v1/showtimes?limit=1', baseUrl));
-  if (!res.ok) throw new Error(`GET /api/v1/showtimes answered ${res.status}; is the stack up and seeded?`);
-  const body = (await res.json()) as { items: { id: number }[] };
-  if (!body.items[0]) throw new Error('no upcoming showtime to read; seed the database first');
-  return body.items[0].id;
+async function measure(label: string, path: string): Promise<LoadResult & { cpu: CpuReport }> {
+  const meter = meterCpu(pids);
+  const r = await runLoad({ baseUrl: stack.baseUrl, path, connections: CONNECTIONS, durationS: DURATION_S, warmupS: WARMUP_S });
+  const cpu = meter.stop();
+  say(`${label}: ${r.rps} req/s, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms, errors ${r.errors}`);
+  say(`  cpu: ${cpuLine(cpu)}`);
+  return { ...r, cpu };
 }
 
-const showtimeId = await pickShowtime();
-const probe = await fetch(new URL(`/api/v1/showtimes/${showtimeId}/seats`, baseUrl));
-const map = (await probe.json()) as { seats: unknown[] };
-const bytes = Number(probe.headers.get('content-length') ?? 0);
+try {
+  const shows = await Promise.all(HALLS.map((h) => createShowtime(stack.ds, { grid: hallGrid(h.rows, h.cols) })));
+  say(`seatmap: ${stack.mode} stack at ${stack.baseUrl}, ${CONNECTIONS} connections, ${DURATION_S} s each`);
+  const healthBefore = await measure('/healthz', '/healthz');
+  const maps = [];
+  for (const [i, h] of HALLS.entries()) {
+    const path = `/api/v1/showtimes/${shows[i]!.showtimeId}/seats`;
+    const probe = await fetch(stack.baseUrl + path);
+    const bytes = (await probe.arrayBuffer()).byteLength;
+    maps.push({ ...h, showtimeId: shows[i]!.showtimeId, responseBytes: bytes, load: await measure(`seat map, ${h.seats} seats (${bytes} bytes)`, path) });
+  }
+  const healthAfter = await measure('/healthz', '/healthz');
+  const healthRps = Math.round((healthBefore.rps + healthAfter.rps) / 2);
 
-const result = await runLoad({
-  baseUrl,
-  path: `/api/v1/showtimes/${showtimeId}/seats`,
-  connections,
-  durationS,
-  warmupS: env('WARMUP_S', 2),
-});
-
-const report = {
-  name: 'seatmap',
-  when: new Date().toISOString(),
-  baseUrl,
-  showtimeId,
-  seats: map.seats.length,
-  responseBytes: bytes,
-  connections,
-  durationS: result.durationS,
-  requests: result.requests,
-  errors: result.errors,
-  statuses: result.statuses,
-  rps: result.rps,
-  latency: result.latency,
-  target,
-  met: result.errors === 0 && result.rps >= target.rps && result.latency.p99 <= target.p99Ms,
-  machine: { cpus: os.cpus().length, node: process.version },
-};
-const file = writeResult(BENCH_DIR, 'seatmap', report);
-process.stdout.write(`${JSON.stringify(report, null, 2)}\nwritten to ${path.relative(process.cwd(), file)}\n`);
+  const figures: Figure[] = maps.map((m) => {
+    const ratio = round(m.load.rps / healthRps, 2);
+    return {
+      figure: `seat map, ${m.seats.toLocaleString('en')}-seat hall, ${CONNECTIONS} connections: req/s, p99`,
+      measured: `${m.load.rps} req/s, p99 ${m.load.latency.p99} ms`,
+      reference: `/healthz ${healthRps} req/s (${healthBefore.rps} before, ${healthAfter.rps} after)`,
+      ratio,
+      target: `≥ ${m.minRatio} × /healthz, p99 ≤ ${m.maxP99Ms} ms`,
+      met: m.load.errors === 0 && ratio >= m.minRatio && m.load.latency.p99 <= m.maxP99Ms,
+    };
+  });
+  const file = writeResult({
+    name: 'seatmap',
+    when: new Date().toISOString(),
+    machine: machine(),
+    figures,
+    stack: { mode: stack.mode, baseUrl: stack.baseUrl },
+    settings: { connections: CONNECTIONS, durationS: DURATION_S, warmupS: WARMUP_S },
+    healthz: { before: healthBefore, after: healthAfter, meanRps: healthRps },
+    maps,
+  });
+  say(`wrote ${file}`);
+} finally {
+  await stack.close();
+}

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
-import { DefaultLogger, Worker, bundleWorkflowCode, type NativeConnection, type WorkflowBundle } from '@temporalio/worker';
+import { DefaultLogger, Worker, bundleWorkflowCode, type NativeConnection, type WorkerOptions, type WorkflowBundle } from '@temporalio/worker';
 import type { Activities } from '../activities/index.js';
 
 /** workflows/index.ts from sources (tsx, tests) or dist/workflows/index.js from a build. */
@@ -24,6 +24,16 @@ export interface CheckoutWorkerOptions {
   identity?: string;
 }
 
+/** Slots, cache and shutdown of a worker; bench/ceiling.ts runs its least-work worker with the same. */
+export const workerTuning = {
+  // In-flight activities get this long to finish on SIGTERM before they are handed back.
+  shutdownGraceTime: '10s',
+  maxConcurrentActivityTaskExecutions: 200,
+  maxConcurrentLocalActivityExecutions: 200,
+  maxConcurrentWorkflowTaskExecutions: 100,
+  maxCachedWorkflows: 2000,
+} satisfies Partial<WorkerOptions>;
+
 /** The one worker definition, shared by worker/main.ts and the tests. */
 export function createCheckoutWorker(o: CheckoutWorkerOptions): Promise<Worker> {
   return Worker.create({
@@ -33,11 +43,6 @@ export function createCheckoutWorker(o: CheckoutWorkerOptions): Promise<Worker> 
     activities: o.activities,
     ...(o.workflowBundle ? { workflowBundle: o.workflowBundle } : { workflowsPath: workflowsPath() }),
     ...(o.identity ? { identity: o.identity } : {}),
-    // In-flight activities get this long to finish on SIGTERM before they are handed back.
-    shutdownGraceTime: '10s',
-    maxConcurrentActivityTaskExecutions: 200,
-    maxConcurrentLocalActivityExecutions: 200,
-    maxConcurrentWorkflowTaskExecutions: 100,
-    maxCachedWorkflows: 2000,
+    ...workerTuning,
   });
 }

@@ -1,6 +1,5 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
-import path from 'node:path';
+import { round, summarize, type Summary } from './stats.js';
 
 /**
  * A closed-loop HTTP load generator on node:http keep-alive sockets: each of
@@ -24,16 +23,8 @@ export interface LoadResult {
   statuses: Record<string, number>;
   durationS: number;
   rps: number;
-  latency: { p50: number; p90: number; p99: number; max: number; mean: number };
+  latency: Summary;
 }
-
-export function percentile(sorted: Float64Array, p: number): number {
-  if (sorted.length === 0) return 0;
-  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[i]!;
-}
-
-const round = (ms: number): number => Math.round(ms * 100) / 100;
 
 export async function runLoad(o: LoadOptions): Promise<LoadResult> {
   const url = new URL(o.path, o.baseUrl);
@@ -82,29 +73,12 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
   await Promise.all(workers);
   agent.destroy();
 
-  const sorted = Float64Array.from(latencies).sort();
-  const sum = latencies.reduce((a, b) => a + b, 0);
   return {
     requests: latencies.length,
     errors,
     statuses,
-    durationS: round(elapsedS),
+    durationS: round(elapsedS, 2),
     rps: Math.round(latencies.length / elapsedS),
-    latency: {
-      p50: round(percentile(sorted, 50)),
-      p90: round(percentile(sorted, 90)),
-      p99: round(percentile(sorted, 99)),
-      max: round(sorted.length ? sorted[sorted.length - 1]! : 0),
-      mean: round(latencies.length ? sum / latencies.length : 0),
-    },
+    latency: summarize(latencies),
   };
-}
-
-/** Writes bench/results/<name>.json (relative to the bench folder) and returns its path. */
-export function writeResult(benchDir: string, name: string, result: object): string {
-  const dir = path.join(benchDir, 'results');
-  mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, `${name}.json`);
-  writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
-  return file;
 }

@@ -34,14 +34,24 @@ temporal_namespace_ready() {
     --command-timeout 3s -o json >/dev/null 2>&1
 }
 
+# SQLite settings of a file-backed dev server. WAL lets readers run beside the
+# one writer, and synchronous=normal syncs the WAL at checkpoints instead of at
+# every commit: a killed server loses nothing (the WAL is in the file system),
+# a power cut may lose the last commits but never corrupts the file. Together
+# they double the dev server's workflow throughput (docs/benchmarks.md).
+MQ_TEMPORAL_SQLITE_PRAGMAS=(
+  journal_mode=wal
+  synchronous=normal
+)
+
 # temporal_start_dev PIDFILE LOGFILE HOST PORT UI_PORT|headless NAMESPACE [DB_FILE]
 # Starts `temporal server start-dev` detached (proc_spawn), in memory unless
-# DB_FILE is given, with the search attributes registered; waits until healthy
-# and NAMESPACE is usable. Sets PROC_PID. On failure prints the log tail,
-# stops the process and returns 1.
+# DB_FILE is given (then with MQ_TEMPORAL_SQLITE_PRAGMAS), with the search
+# attributes registered; waits until healthy and NAMESPACE is usable. Sets
+# PROC_PID. On failure prints the log tail, stops the process and returns 1.
 temporal_start_dev() {
   local pidfile="$1" logfile="$2" host="$3" port="$4" ui="$5" namespace="$6" dbfile="${7:-}"
-  local address="$host:$port" args sa
+  local address="$host:$port" args sa pragma
   args=(server start-dev --ip "$host" --port "$port" --log-level warn)
   if [[ "$ui" == headless ]]; then
     args+=(--headless)
@@ -50,8 +60,11 @@ temporal_start_dev() {
   fi
   for sa in "${MQ_SEARCH_ATTRIBUTES[@]}"; do args+=(--search-attribute "$sa"); done
   [[ "$namespace" == default ]] || args+=(--namespace "$namespace")
-  [[ -z "$dbfile" ]] || args+=(--db-filename "$dbfile")
-  mq_log "starting Temporal dev server on $address ($([[ "$ui" == headless ]] && echo headless || echo "UI :$ui"), ${dbfile:-in-memory})"
+  if [[ -n "$dbfile" ]]; then
+    args+=(--db-filename "$dbfile")
+    for pragma in "${MQ_TEMPORAL_SQLITE_PRAGMAS[@]}"; do args+=(--sqlite-pragma "$pragma"); done
+  fi
+  mq_log "starting Temporal dev server on $address ($([[ "$ui" == headless ]] && echo headless || echo "UI :$ui"), $([[ -n "$dbfile" ]] && echo "SQLite $dbfile, WAL" || echo in-memory))"
   proc_spawn "$pidfile" "$logfile" "$TEMPORAL_CLI" "${args[@]}" || return 1
   local pid="$PROC_PID"
   if wait_for -p "$pid" 60 "Temporal at $address" temporal_healthy "$address" &&

@@ -2,7 +2,7 @@ import type { DataSource } from 'typeorm';
 import { issueToken } from '../../api/auth.js';
 import type { AppDeps } from '../../api/deps.js';
 import type { Role } from '../../core/domain.js';
-import { parseHallLayout } from '../../core/hall-layout.js';
+import { parseHallLayout, type HallGrid } from '../../core/hall-layout.js';
 import { createMovie } from '../../db/catalog.js';
 import * as halls from '../../db/halls.js';
 import * as showtimes from '../../db/showtimes.js';
@@ -44,13 +44,12 @@ export interface ShowtimeFixture {
   startsAt: Date;
 }
 
-/** A movie, a small hall and one showtime with materialised seats. */
+/** A movie, a small hall (or the given layout, or a grid built by hand) and one showtime with materialised seats. */
 export async function createShowtime(
   ds: DataSource,
-  opts: { layout?: string[]; startsInMinutes?: number; basePrice?: number } = {},
+  opts: { layout?: string[]; grid?: HallGrid; startsInMinutes?: number; basePrice?: number } = {},
 ): Promise<ShowtimeFixture> {
-  const layout = opts.layout ?? ['RRRR.RRRR', 'PPPP.PPPP', 'VVVV.VVVV'];
-  const grid = parseHallLayout(layout);
+  const grid = opts.grid ?? parseHallLayout(opts.layout ?? ['RRRR.RRRR', 'PPPP.PPPP', 'VVVV.VVVV']);
   if ('problems' in grid) throw new Error(grid.problems.join('; '));
   const now = new Date();
   const startsAt = new Date(now.getTime() + (opts.startsInMinutes ?? 24 * 60) * 60_000);

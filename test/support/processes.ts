@@ -43,7 +43,7 @@ function serviceEnv(config: Config): Record<string, string> {
  * A real entry point (api/main.ts, worker/main.ts) as a child process,
  * returned once `ready(output)` holds.
  */
-async function spawnService(entry: string, env: Record<string, string>, ready: (out: string) => boolean | Promise<boolean>): Promise<ServiceProcess> {
+export async function spawnService(entry: string, env: Record<string, string>, ready: (out: string) => boolean | Promise<boolean>): Promise<ServiceProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', entry], {
     cwd: ROOT,
     env: { ...process.env, ...env },
@@ -92,4 +92,23 @@ export async function spawnApi(config: Config, env: Record<string, string> = {})
     }
   });
   return { ...proc, baseUrl };
+}
+
+/** The process exists (signal 0 reaches it). */
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Resolves once the process is gone, or false after `timeoutMs`. */
+export async function waitGone(pid: number, timeoutMs = 15_000): Promise<boolean> {
+  for (const deadline = Date.now() + timeoutMs; Date.now() < deadline; ) {
+    if (!isAlive(pid)) return true;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return !isAlive(pid);
 }

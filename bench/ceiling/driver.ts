@@ -1,0 +1,44 @@
+import { randomUUID } from 'node:crypto';
+import { Client, Connection, WithStartWorkflowOperation, WorkflowIdConflictPolicy } from '@temporalio/client';
+import { spawnService, type ServiceProcess } from '../../test/support/processes.js';
+import type { Outcome } from '../lib/loops.js';
+import { holdUpdate, paidSignal, type leastWorkCheckout } from './workflows.js';
+
+/** The least-work shape on one Temporal server: its worker process, a client, and one checkout of it. */
+export interface LeastWork {
+  worker: ServiceProcess;
+  /** start+hold (update-with-start) → signal → result. */
+  checkout(): Promise<Outcome>;
+  close(): Promise<void>;
+}
+
+export async function startLeastWork(address: string, namespace = 'default'): Promise<LeastWork> {
+  const taskQueue = `bench-least-work-${randomUUID().slice(0, 8)}`;
+  const worker = await spawnService('bench/ceiling/worker.ts', { TEMPORAL_ADDRESS: address, TEMPORAL_NAMESPACE: namespace, TASK_QUEUE: taskQueue }, (out) =>
+    out.includes('least-work worker running'),
+  );
+  const connection = await Connection.connect({ address });
+  const client = new Client({ connection, namespace });
+  return {
+    worker,
+    async checkout() {
+      const t0 = performance.now();
+      const start = new WithStartWorkflowOperation<typeof leastWorkCheckout>('leastWorkCheckout', {
+        workflowId: `least-work-${randomUUID()}`,
+        taskQueue,
+        workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+      });
+      await client.workflow.executeUpdateWithStart(holdUpdate, { startWorkflowOperation: start });
+      const held = performance.now();
+      const handle = await start.workflowHandle();
+      await handle.signal(paidSignal);
+      const status = await handle.result();
+      const done = performance.now();
+      return { ok: status === 'CONFIRMED', ms: { hold: held - t0, pay: done - held, total: done - t0 } };
+    },
+    async close() {
+      await connection.close();
+      await worker.kill('SIGTERM');
+    },
+  };
+}
