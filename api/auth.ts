@@ -1,7 +1,7 @@
 import type { Context } from 'koa';
 import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
 import { AppError, forbidden, unauthenticated } from '../core/errors.js';
-import type { Role } from '../core/domain.js';
+import { Roles, roleAtLeast, type Role } from '../core/domain.js';
 import type { AppDeps } from './deps.js';
 
 export interface AuthUser {
@@ -32,8 +32,8 @@ export async function verifyToken(token: string, deps: Pick<AppDeps, 'config' | 
     });
     const id = Number(payload.sub);
     const role = payload.role;
-    if (!Number.isInteger(id) || id <= 0 || (role !== 'user' && role !== 'admin')) throw unauthenticated('Invalid token');
-    return { id, role };
+    if (!Number.isInteger(id) || id <= 0 || !Roles.includes(role as Role)) throw unauthenticated('Invalid token');
+    return { id, role: role as Role };
   } catch (e) {
     if (e instanceof AppError) throw e;
     if (e instanceof joseErrors.JWTExpired) throw unauthenticated('Token expired');
@@ -45,12 +45,12 @@ export async function verifyToken(token: string, deps: Pick<AppDeps, 'config' | 
  * Reads the bearer token. The role travels in the token (no database read on
  * the hot path); a promotion takes effect at the user's next login.
  */
-export async function authenticate(ctx: Context, deps: AppDeps, need: 'user' | 'admin'): Promise<AuthUser>;
+export async function authenticate(ctx: Context, deps: AppDeps, need: Role): Promise<AuthUser>;
 export async function authenticate(ctx: Context, deps: AppDeps, need: 'optional'): Promise<AuthUser | undefined>;
 export async function authenticate(
   ctx: Context,
   deps: AppDeps,
-  need: 'user' | 'admin' | 'optional',
+  need: Role | 'optional',
 ): Promise<AuthUser | undefined> {
   const header = ctx.get('authorization');
   if (!header) {
@@ -65,7 +65,7 @@ export async function authenticate(
   // On public endpoints a stale token is ignored: browsing must not break when a session expires.
   const user = need === 'optional' ? await verifyToken(match[1], deps).catch(() => undefined) : await verifyToken(match[1], deps);
   if (!user) return undefined;
-  if (need === 'admin' && user.role !== 'admin') throw forbidden('Admin role required');
+  if (need !== 'optional' && !roleAtLeast(user.role, need)) throw forbidden(`${need === 'admin' ? 'Admin' : 'Staff'} role required`);
   ctx.state.user = user;
   return user;
 }

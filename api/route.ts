@@ -5,6 +5,7 @@ import type { z } from 'zod';
 import { AppError } from '../core/errors.js';
 import { zodIssuesAsDetails } from './errors.js';
 import { ErrorResponse } from './schemas/common.js';
+import type { Role } from '../core/domain.js';
 import { authenticate, type AuthUser } from './auth.js';
 import type { AppDeps } from './deps.js';
 
@@ -34,7 +35,7 @@ export interface RouteSpec<
   P extends Schema | undefined = undefined,
   Q extends Schema | undefined = undefined,
   B extends Schema | undefined = undefined,
-  Auth extends 'user' | 'admin' | undefined = undefined,
+  Auth extends Role | undefined = undefined,
 > {
   method: Method;
   path: string;
@@ -60,7 +61,7 @@ export const route = <
   P extends Schema | undefined = undefined,
   Q extends Schema | undefined = undefined,
   B extends Schema | undefined = undefined,
-  Auth extends 'user' | 'admin' | undefined = undefined,
+  Auth extends Role | undefined = undefined,
 >(
   spec: RouteSpec<P, Q, B, Auth>,
 ): AnyRouteSpec => spec;
@@ -103,7 +104,7 @@ function registerOpenApi(registry: OpenAPIRegistry, spec: AnyRouteSpec, prefix: 
   }
   const errors: Record<number, string> = { 400: 'Invalid request', 500: 'Internal error' };
   if (spec.auth) errors[401] = 'Missing or invalid token';
-  if (spec.auth === 'admin') errors[403] = 'Admin role required';
+  if (spec.auth === 'admin' || spec.auth === 'staff') errors[403] = `${spec.auth === 'admin' ? 'Admin' : 'Staff'} role required`;
   if (spec.params) errors[404] = 'Not found';
   for (const [status, description] of Object.entries(errors)) {
     responses[status] ??= { description, content: { 'application/json': { schema: ErrorResponse } } };

@@ -50,8 +50,12 @@ export const ShowtimeTransitions: Record<ShowtimeStatus, readonly ShowtimeStatus
   cancelled: [],
 };
 
-export const Roles = ['user', 'admin'] as const;
+/** Customers are users; staff work the door (check-in); admins run the cinema. Each role may do what the ones before it may. */
+export const Roles = ['user', 'staff', 'admin'] as const;
 export type Role = (typeof Roles)[number];
+
+/** Whether `role` may do what `need` may. */
+export const roleAtLeast = (role: Role, need: Role): boolean => Roles.indexOf(role) >= Roles.indexOf(need);
 
 export const PaymentProviders = ['mock', 'stripe'] as const;
 export type PaymentProviderName = (typeof PaymentProviders)[number];
