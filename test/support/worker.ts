@@ -14,15 +14,24 @@ export const workflowBundle = (): Promise<WorkflowBundle> => (bundle ??= bundleW
 /** Captures published seat changes, for assertions, and forwards them if asked. */
 export interface RecordingPublisher extends SeatEventPublisher {
   changes: SeatChangeSet[];
+  /** The changes whose forwarding failed (Redis down), in order. */
+  failed: SeatChangeSet[];
 }
 
 export const recordingPublisher = (forward?: SeatEventPublisher): RecordingPublisher => {
   const changes: SeatChangeSet[] = [];
+  const failed: SeatChangeSet[] = [];
   return {
     changes,
+    failed,
     async publish(change) {
       changes.push(change);
-      await forward?.publish(change);
+      try {
+        await forward?.publish(change);
+      } catch (e) {
+        failed.push(change);
+        throw e;
+      }
     },
     async close() {
       await forward?.close();
