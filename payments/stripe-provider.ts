@@ -38,16 +38,27 @@ export interface StripeProviderOptions {
   eventLookupMs?: number;
   /** SDK-level retries of a failed request outside intent creation (default 1). */
   networkRetries?: number;
+  /**
+   * How the SDK's requests leave the process (default: its Node https client).
+   * Unit tests pass one that delivers them to a local server, to see what is
+   * sent to api.stripe.com without a network.
+   */
+  httpClient?: Stripe.HttpClient;
 }
 
 /** Builds the SDK client, pointed at STRIPE_API_URL when that is set. */
-export function createStripeClient(secretKey: string, apiUrl?: string, opts: { timeoutMs?: number; networkRetries?: number } = {}): Stripe {
+export function createStripeClient(
+  secretKey: string,
+  apiUrl?: string,
+  opts: { timeoutMs?: number; networkRetries?: number; httpClient?: Stripe.HttpClient } = {},
+): Stripe {
   const config: ConstructorParameters<typeof Stripe>[1] = {
     timeout: opts.timeoutMs ?? 6_000,
     // One quick retry of a lost connection for calls outside Temporal (webhook, pay endpoint);
     // activities additionally retry through their Temporal retry policy.
     maxNetworkRetries: opts.networkRetries ?? 1,
     appInfo: { name: 'marquee' },
+    ...(opts.httpClient ? { httpClient: opts.httpClient } : {}),
   };
   if (apiUrl) {
     const url = new URL(apiUrl);
@@ -240,7 +251,7 @@ export class StripeProvider implements PaymentProvider {
   private readonly localApi: boolean;
 
   constructor(opts: StripeProviderOptions) {
-    this.stripe = createStripeClient(opts.secretKey, opts.apiUrl, { timeoutMs: opts.timeoutMs, networkRetries: opts.networkRetries });
+    this.stripe = createStripeClient(opts.secretKey, opts.apiUrl, { timeoutMs: opts.timeoutMs, networkRetries: opts.networkRetries, httpClient: opts.httpClient });
     this.createTimeoutMs = opts.createTimeoutMs ?? 4_000;
     this.eventLookupMs = opts.eventLookupMs ?? 2_000;
     this.testMode = !/^(sk|rk)_live_/.test(opts.secretKey);
