@@ -1,5 +1,6 @@
 import { Context } from '@temporalio/activity';
 import Stripe from 'stripe';
+import { z } from 'zod';
 import {
   PaymentProviderError,
   type CreateIntentInput,
@@ -168,9 +169,12 @@ export function eventPayload(event: Stripe.Event, raw?: string): string {
   });
 }
 
+/** Longest checkout id there is (bookings.id); a longer metadata value is not one of ours. */
+const MAX_CHECKOUT_ID_LENGTH = 40;
+
 const metadataCheckoutId = (metadata: Stripe.Metadata | null | undefined): string | null => {
   const id = metadata?.checkoutId;
-  return typeof id === 'string' && id.length > 0 ? id : null;
+  return typeof id === 'string' && id.length > 0 && id.length <= MAX_CHECKOUT_ID_LENGTH ? id : null;
 };
 
 /**
@@ -217,18 +221,43 @@ export class WebhookSignatureError extends Error {
   override readonly name = 'WebhookSignatureError';
 }
 
+const StripeId = z.string().min(1).max(255);
+
+/**
+ * The parts of an event that are read and stored, within what payment_events
+ * holds. Stripe's own events always fit; a signed body that does not is no
+ * Stripe event, and is refused rather than failing later on its shape.
+ */
+export const StripeEventEnvelope = z.looseObject({
+  id: StripeId,
+  type: z.string().min(1).max(64),
+  data: z.looseObject({
+    object: z.looseObject({
+      id: StripeId.optional(),
+      payment_intent: z.union([StripeId, z.looseObject({ id: StripeId }), z.null()]).optional(),
+    }),
+  }),
+});
+
 /**
  * Verifies a webhook's `Stripe-Signature` over the exact bytes received
  * (timestamp tolerance: the SDK's default 300 s) and parses the event.
  */
 export function verifyStripeWebhook(raw: string, signature: string, secret: string): Stripe.Event {
+  let event: Stripe.Event;
   try {
-    return Stripe.webhooks.constructEvent(raw, signature, secret);
+    event = Stripe.webhooks.constructEvent(raw, signature, secret);
   } catch (e) {
     // The SDK's messages run on with a docs link: keep the first line.
     if (e instanceof Stripe.errors.StripeSignatureVerificationError) throw new WebhookSignatureError(e.message.split('\n')[0]!.trim());
     throw new WebhookSignatureError(`Unreadable webhook: ${(e as Error).message}`);
   }
+  const shape = StripeEventEnvelope.safeParse(event);
+  if (!shape.success) {
+    const where = shape.error.issues.map((i) => i.path.join('.') || '(event)').join(', ');
+    throw new WebhookSignatureError(`Unreadable webhook: not a Stripe event (${where})`);
+  }
+  return event;
 }
 
 /** Bounds the event scan on a busy test-mode account. */
