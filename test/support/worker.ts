@@ -78,3 +78,9 @@ export async function startTestWorker(deps: TestDeps, opts: { publisher?: SeatEv
     },
   };
 }
+
+/** Leaves no checkout running on the shared Temporal server once a suite's worker is gone. */
+export async function terminateOpenCheckouts(deps: TestDeps): Promise<void> {
+  const open: { id: string }[] = await deps.ds.query("SELECT id FROM bookings WHERE status IN ('HOLDING', 'AWAITING_PAYMENT')");
+  await Promise.all(open.map(({ id }) => deps.temporal.workflow.getHandle(id).terminate('test suite finished').catch(() => undefined)));
+}

@@ -10,7 +10,7 @@ import { createShowtime, createUser, eventually, seatStatuses, type ShowtimeFixt
 import { startTestApi, type TestApi } from '../../support/http.js';
 import { historyStepsMatching } from '../../support/history.js';
 import { sharedLocalstripe, signedWebhook, stripeConfig, stripeEventFor, testStripeClient } from '../../support/localstripe.js';
-import { startTestWorker, type TestWorker } from '../../support/worker.js';
+import { startTestWorker, terminateOpenCheckouts, type TestWorker } from '../../support/worker.js';
 
 const WEBHOOK = '/api/v1/webhooks/stripe';
 
@@ -40,9 +40,7 @@ async function stripeSuite(name: string, holdTtlSeconds: number): Promise<Stripe
     alice: await createUser(deps),
     async close() {
       await api.close();
-      // Leave no checkout running on the shared Temporal server once this worker is gone.
-      const open: { id: string }[] = await deps.ds.query("SELECT id FROM bookings WHERE status IN ('HOLDING', 'AWAITING_PAYMENT')");
-      await Promise.all(open.map(({ id }) => deps.temporal.workflow.getHandle(id).terminate('test suite finished').catch(() => undefined)));
+      await terminateOpenCheckouts(deps);
       await worker.stop();
       await deps.close();
       await ls.close();

@@ -7,13 +7,7 @@ import { createTestDeps, type TestDeps } from '../../support/deps.js';
 import { createShowtime, createUser, eventually, seatStatuses, type ShowtimeFixture, type TestUser } from '../../support/fixtures.js';
 import { startTestApi, type TestApi } from '../../support/http.js';
 import { startPrivateLocalstripe, stripeConfig, testStripeClient, type PrivateLocalstripe } from '../../support/localstripe.js';
-import { startTestWorker, type TestWorker } from '../../support/worker.js';
-
-/** Leaves no checkout running on the shared Temporal server once the suite's worker is gone. */
-async function terminateOpenCheckouts(deps: TestDeps): Promise<void> {
-  const open: { id: string }[] = await deps.ds.query("SELECT id FROM bookings WHERE status IN ('HOLDING', 'AWAITING_PAYMENT')");
-  await Promise.all(open.map(({ id }) => deps.temporal.workflow.getHandle(id).terminate('test suite finished').catch(() => undefined)));
-}
+import { startTestWorker, terminateOpenCheckouts, type TestWorker } from '../../support/worker.js';
 
 const HOLD = activityOptions.hold;
 
