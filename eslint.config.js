@@ -1,36 +1,18 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import layers from './eslint.layers.js';
 
 export default tseslint.config(
   { ignores: ['node_modules/', 'dist/', '.tools/', '.stack/', 'bench/results/', 'test/artifacts/', 'web/vendor/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
+  ...layers,
   {
     files: ['**/*.ts'],
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'error',
       'no-console': 'error',
-    },
-  },
-  {
-    // Workflow code runs in Temporal's deterministic sandbox.
-    files: ['workflows/**/*.ts'],
-    rules: {
-      'no-restricted-globals': ['error', { name: 'setTimeout', message: 'use sleep() from @temporalio/workflow' }],
-      'no-restricted-properties': [
-        'error',
-        { object: 'Date', property: 'now', message: 'workflow time comes from the workflow API' },
-        { object: 'Math', property: 'random', message: 'use uuid4() from @temporalio/workflow' },
-      ],
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            { group: ['../activities/*', '../db/*', '../api/*', 'node:*', 'typeorm', 'ioredis', 'mysql2'], allowTypeImports: true, message: 'workflows import only @temporalio/workflow, contracts and activity types' },
-          ],
-        },
-      ],
     },
   },
   {

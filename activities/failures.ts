@@ -1,23 +1,42 @@
-import { ApplicationFailure } from '@temporalio/common';
-import { AppError, type ErrorDetails } from '../core/errors.js';
-import { PaymentProviderError } from '../payments/provider.js';
+import { Context } from '@temporalio/activity';
+import { AppError } from '../core/errors.js';
+import { toFailure } from '../core/failures.js';
 
 /**
- * Domain errors cross into Temporal as non-retryable ApplicationFailures whose
- * `type` is the error code and whose first detail is the error's details, so
- * the workflow and then the API can rebuild the same AppError.
+ * How long a step may keep trying, and what it fails with, in one place.
+ *
+ * Domain errors become Temporal failures of their code (core/failures.ts).
+ * A step's schedule-to-close timeout is its budget for all attempts: when an
+ * attempt fails with a passing condition (an outage, a lost connection) and
+ * the rest of the budget could not hold another whole attempt, the failure is
+ * made final instead. The SDK does not stop on its own a local activity whose
+ * attempts fail fast once its schedule-to-close has passed, so without this a
+ * hold during a provider outage would never answer.
  */
-export function toActivityFailure(e: unknown): unknown {
-  if (e instanceof AppError) return ApplicationFailure.nonRetryable(e.message, e.code, e.details ?? {});
-  if (e instanceof PaymentProviderError) {
-    return e.retryable
-      ? ApplicationFailure.retryable(e.message, e.code)
-      : ApplicationFailure.nonRetryable(e.message, e.code, {});
+export function activityFailure(e: unknown, now = Date.now()): unknown {
+  const err = e instanceof AppError ? e : undefined;
+  const passing = err ? err.retryable : true;
+  if (passing && budgetSpent(now)) {
+    const code = err?.code ?? 'SERVICE_UNAVAILABLE';
+    const message = `${(e as Error).message ?? String(e)} (giving up: the step's time budget is spent)`;
+    return toFailure(new AppError(code, message, err?.details, { retryable: false }));
   }
-  return e;
+  return err ? toFailure(err) : e;
 }
 
-/** Wraps every activity so thrown domain errors become the right failure type. */
+function budgetSpent(now: number): boolean {
+  let info;
+  try {
+    info = Context.current().info;
+  } catch {
+    return false; // not in an activity (a test calling the function directly)
+  }
+  if (!info.scheduleToCloseTimeoutMs) return false;
+  const left = info.scheduledTimestampMs + info.scheduleToCloseTimeoutMs - now;
+  return left < info.startToCloseTimeoutMs;
+}
+
+/** Wraps every activity so what it throws leaves as the right failure. */
 export function withFailureMapping<T extends Record<string, (...args: never[]) => Promise<unknown>>>(activities: T): T {
   const wrapped: Record<string, unknown> = {};
   for (const [name, fn] of Object.entries(activities)) {
@@ -25,12 +44,9 @@ export function withFailureMapping<T extends Record<string, (...args: never[]) =
       try {
         return await fn(...args);
       } catch (e) {
-        throw toActivityFailure(e);
+        throw activityFailure(e);
       }
     };
   }
   return wrapped as T;
 }
-
-export const seatsNotHeld = (message: string, details: ErrorDetails): ApplicationFailure =>
-  ApplicationFailure.nonRetryable(message, 'SEATS_NOT_HELD', details);

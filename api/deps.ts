@@ -4,6 +4,7 @@ import type { DataSource } from 'typeorm';
 import type { Clock } from '../core/clock.js';
 import type { Config } from '../core/config.js';
 import type { Logger } from '../core/logger.js';
+import type { SeatEventPublisher } from '../live/publisher.js';
 import type { PaymentProvider } from '../payments/provider.js';
 
 /** Everything a request handler may touch, built once per process in api/main.ts (or by a test). */
@@ -13,6 +14,8 @@ export interface AppDeps {
   redis: Redis;
   temporal: Client;
   payments: PaymentProvider;
+  /** Seat-map changes made by admin edits reach watchers through it, as the worker's do. */
+  publisher: SeatEventPublisher;
   clock: Clock;
   log: Logger;
 }

@@ -1,27 +1,8 @@
 import type { Context, Next } from 'koa';
 import { ZodError } from 'zod';
-import { AppError, type ErrorCode } from '../core/errors.js';
+import { AppError, httpStatusOf, type ErrorCode } from '../core/errors.js';
+import { appErrorFrom } from '../core/failures.js';
 import type { Logger } from '../core/logger.js';
-
-/** The one mapping from domain error codes to HTTP statuses. */
-export const httpStatusOf: Record<ErrorCode, number> = {
-  VALIDATION_FAILED: 400,
-  UNAUTHENTICATED: 401,
-  FORBIDDEN: 403,
-  NOT_FOUND: 404,
-  METHOD_NOT_ALLOWED: 405,
-  CONFLICT: 409,
-  SEATS_UNAVAILABLE: 409,
-  SHOWTIME_OVERLAP: 409,
-  IDEMPOTENCY_KEY_REUSED: 422,
-  UNPROCESSABLE: 422,
-  PAYMENT_DECLINED: 402,
-  RATE_LIMITED: 429,
-  // The provider is unreachable or failing: the request can be retried later (DESIGN §6 lists 503, not 502).
-  PAYMENT_PROVIDER_ERROR: 503,
-  SERVICE_UNAVAILABLE: 503,
-  INTERNAL: 500,
-};
 
 export interface ErrorBody {
   error: { code: ErrorCode; message: string; details?: Record<string, unknown> };
@@ -32,8 +13,11 @@ export const zodIssuesAsDetails = (e: ZodError, where: string): Record<string, u
   issues: e.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
 });
 
+/** Any error as the domain error the client is answered with; a domain error inside a Temporal failure counts as itself. */
 export function toAppError(e: unknown): AppError {
   if (e instanceof AppError) return e;
+  const carried = appErrorFrom(e);
+  if (carried) return carried;
   if (e instanceof ZodError) return new AppError('VALIDATION_FAILED', 'Request is invalid', zodIssuesAsDetails(e, 'request'));
   const status = (e as { status?: number; expose?: boolean }).status;
   // koa-body throws http-errors for unparsable or oversized bodies: the client's fault, a validation error.
@@ -53,7 +37,7 @@ export function errorMiddleware(log: Logger) {
       }
     } catch (e) {
       const err = toAppError(e);
-      ctx.status = httpStatusOf[err.code];
+      ctx.status = httpStatusOf(err.code);
       if (err.code === 'INTERNAL') (ctx.state.log as Logger | undefined ?? log).error({ err: e }, 'unhandled error');
       const body: ErrorBody = { error: { code: err.code, message: err.message } };
       if (err.details) body.error.details = err.details;

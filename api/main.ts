@@ -6,6 +6,7 @@ import { createRedis } from '../clients/redis.js';
 import { connectTemporalClient } from '../clients/temporal.js';
 import { createDataSource } from '../db/data-source.js';
 import { createPaymentProvider } from '../payments/index.js';
+import { createSeatEventPublisher } from '../live/publisher.js';
 import { createApp } from './app.js';
 import type { AppDeps } from './deps.js';
 import { attachLiveSeats } from '../live/server.js';
@@ -22,6 +23,7 @@ const deps: AppDeps = {
   redis,
   temporal,
   payments: createPaymentProvider(config, ds, systemClock),
+  publisher: createSeatEventPublisher(config.REDIS_URL, config.REDIS_PREFIX, log),
   clock: systemClock,
   log,
 };
@@ -49,7 +51,7 @@ async function shutdown(signal: string): Promise<void> {
   await closed;
   clearInterval(reaper);
   clearTimeout(deadline);
-  await Promise.allSettled([ds.destroy(), redis.quit(), temporal.connection.close()]);
+  await Promise.allSettled([ds.destroy(), redis.quit(), deps.publisher.close(), temporal.connection.close()]);
   log.info('api stopped');
   process.exit(0);
 }

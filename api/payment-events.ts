@@ -1,13 +1,10 @@
 import { WorkflowIdConflictPolicy, WorkflowNotFoundError } from '@temporalio/client';
-import { QueryFailedError } from 'typeorm';
+import { recordOnce } from '../db/payment-events.js';
 import type { PaymentEventIn } from '../payments/provider.js';
 import { paymentFailedSignal, paymentSucceededSignal, refundWorkflowId, type RefundInput } from '../workflows/contracts.js';
 import type { AppDeps } from './deps.js';
 
 export type IngestOutcome = 'applied' | 'duplicate' | 'ignored';
-
-const isDuplicateKey = (e: unknown): boolean =>
-  e instanceof QueryFailedError && (e.driverError as { code?: string }).code === 'ER_DUP_ENTRY';
 
 /**
  * The one path by which a payment decision reaches a checkout, for Stripe
@@ -16,30 +13,10 @@ const isDuplicateKey = (e: unknown): boolean =>
  * retry tries again; a replayed event hits the unique key and changes nothing.
  */
 export async function ingestPaymentEvent(deps: AppDeps, event: PaymentEventIn): Promise<IngestOutcome> {
-  const qr = deps.ds.createQueryRunner();
-  await qr.connect();
-  try {
-    await qr.startTransaction();
-    try {
-      await qr.query(
-        `INSERT INTO payment_events (provider, event_id, type, payment_intent_id, checkout_id, payload, received_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?)`,
-        [event.provider, event.eventId, event.type, event.intentId, event.checkoutId, event.payload, deps.clock.now()],
-      );
-    } catch (e) {
-      await qr.rollbackTransaction();
-      if (isDuplicateKey(e)) return 'duplicate';
-      throw e;
-    }
-    const outcome = await applyEvent(deps, event);
-    await qr.commitTransaction();
-    return outcome;
-  } catch (e) {
-    if (qr.isTransactionActive) await qr.rollbackTransaction();
-    throw e;
-  } finally {
-    await qr.release();
-  }
+  return deps.ds.transaction(async (tx) => {
+    if (!(await recordOnce(tx, event, deps.clock.now()))) return 'duplicate';
+    return applyEvent(deps, event);
+  });
 }
 
 async function applyEvent(deps: AppDeps, event: PaymentEventIn): Promise<IngestOutcome> {

@@ -1,3 +1,4 @@
+import type { SeatStatus } from './domain.js';
 import { AppError, unprocessable } from './errors.js';
 
 /**
@@ -29,7 +30,7 @@ export function assertSeatsBelong(requested: readonly number[], found: readonly 
 
 export interface SeatHoldState {
   id: number;
-  status: string;
+  status: SeatStatus;
   checkoutId: string | null;
   heldUntil: Date | null;
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { ulid } from 'ulid';
 
-/** Checkout id = booking id = checkout workflow id (DESIGN §4). */
+/** Checkout id = booking id = checkout workflow id (docs/architecture.md). */
 export const newCheckoutId = (): string => `chk_${ulid()}`;
 
 export const CHECKOUT_ID = /^chk_[0-9A-HJKMNP-TV-Z]{26}$/;

@@ -1,6 +1,4 @@
-import 'reflect-metadata';
 import { DataSource } from 'typeorm';
-import { entities } from './entities/index.js';
 import { migrations } from './migrations/index.js';
 
 export interface DataSourceOptions {
@@ -20,7 +18,6 @@ export function createDataSource({ url, poolSize = 20, logging = false }: DataSo
     bigNumberStrings: false,
     charset: 'utf8mb4_unicode_ci',
     poolSize,
-    entities,
     migrations,
     migrationsTableName: 'schema_migrations',
     migrationsTransactionMode: 'each',

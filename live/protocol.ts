@@ -11,7 +11,7 @@
  * docs/live-seats.md tells the ordering guarantees.
  */
 import type { SeatStatus } from '../core/domain.js';
-import type { SeatMap } from '../db/queries/seat-map.js';
+import type { SeatMap } from '../db/seat-map.js';
 
 export const JOIN_EVENT = 'showtime:join';
 export const LEAVE_EVENT = 'showtime:leave';
@@ -32,7 +32,8 @@ export interface SeatChange {
   status: SeatStatus;
 }
 
-export type SeatChangeReason = 'held' | 'released' | 'expired' | 'booked' | 'refunded' | 'cancelled' | 'rebuilt';
+/** Why seats changed; `rebuilt` means the seat map was laid out anew (an admin edit): watchers refetch it. */
+export type SeatChangeReason = 'held' | 'released' | 'expired' | 'booked' | 'refunded' | 'rebuilt';
 
 export interface SeatChangeSet {
   showtimeId: number;

@@ -11,6 +11,27 @@ export interface SeatEventPublisher {
 }
 
 /**
+ * Tells watchers about committed changes: after the commit, never inside the
+ * transaction. A lost publish only costs watchers a refetch (they see the
+ * version gap on the next change), so it is logged and never fails the caller.
+ */
+export async function publishCommitted(publisher: SeatEventPublisher, changes: readonly (SeatChangeSet | null)[], log: Logger): Promise<void> {
+  await Promise.all(
+    changes.map((change) =>
+      change ? publisher.publish(change).catch((e: unknown) => log.warn({ err: e, showtimeId: change.showtimeId }, 'seat change not published')) : undefined,
+    ),
+  );
+}
+
+/** A showtime whose seat map was laid out anew (seat ids changed): watchers refetch it. */
+export const rebuilt = ({ showtimeId, version }: { showtimeId: number; version: number }): SeatChangeSet => ({
+  showtimeId,
+  version,
+  changes: [],
+  reason: 'rebuilt',
+});
+
+/**
  * Publishes through the Socket.IO Redis emitter: every API node's Redis
  * adapter receives it and forwards it to the sockets in the showtime's room.
  */

@@ -7,8 +7,8 @@ import { createRedis } from '../clients/redis.js';
 import type { Clock } from '../core/clock.js';
 import type { Config } from '../core/config.js';
 import type { Logger } from '../core/logger.js';
-import type { Sql } from '../db/queries/sql.js';
-import { seatMapCache, type SeatMap } from '../db/queries/seat-map.js';
+import type { Sql } from '../db/sql.js';
+import { seatMapCache, type SeatMap } from '../db/seat-map.js';
 import {
   JOIN_EVENT,
   LEAVE_EVENT,

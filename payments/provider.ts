@@ -1,4 +1,5 @@
 import type { PaymentProviderName } from '../core/domain.js';
+import { AppError, type ErrorCode } from '../core/errors.js';
 
 export interface CreateIntentInput {
   checkoutId: string;
@@ -40,7 +41,7 @@ export interface PaymentEventIn {
 
 /**
  * Every call is idempotent per checkout / intent: activities retry them.
- * Failures are thrown as PaymentProviderError with `retryable` telling the
+ * Failures are thrown as PaymentProviderError, whose `retryable` tells the
  * activity layer whether Temporal should try again.
  */
 export interface PaymentProvider {
@@ -59,14 +60,18 @@ export interface PaymentProvider {
   payWithTestCard(intentId: string, card: string): Promise<PaymentEventIn>;
 }
 
-export class PaymentProviderError extends Error {
+/** The codes a provider answers with: an outage, a decline, an unknown intent, a bad card number, a refused request. */
+/** A card number the test-card payment does not know: the request body's fault. */
+export const unknownTestCard = (): PaymentProviderError =>
+  new PaymentProviderError('Unknown test card: use 4242 4242 4242 4242 or 4000 0000 0000 0002', false, 'VALIDATION_FAILED', { in: 'body', field: 'card' });
+
+export type PaymentProviderErrorCode = Extract<ErrorCode, 'PAYMENT_PROVIDER_ERROR' | 'PAYMENT_DECLINED' | 'NOT_FOUND' | 'VALIDATION_FAILED' | 'CONFLICT'>;
+
+/** A provider failure as a domain error; `retryable` is decided per failure (an outage, or a final answer). */
+export class PaymentProviderError extends AppError {
   override readonly name = 'PaymentProviderError';
 
-  constructor(
-    message: string,
-    readonly retryable: boolean,
-    readonly code: 'PAYMENT_DECLINED' | 'PAYMENT_PROVIDER_ERROR' | 'NOT_FOUND' | 'VALIDATION_FAILED' = 'PAYMENT_PROVIDER_ERROR',
-  ) {
-    super(message);
+  constructor(message: string, retryable: boolean, code: PaymentProviderErrorCode = 'PAYMENT_PROVIDER_ERROR', details?: Record<string, unknown>) {
+    super(code, message, details, { retryable });
   }
 }

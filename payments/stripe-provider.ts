@@ -1,8 +1,8 @@
-import { Context } from '@temporalio/activity';
 import Stripe from 'stripe';
 import { z } from 'zod';
 import {
   PaymentProviderError,
+  unknownTestCard,
   type CreateIntentInput,
   type IntentSnapshot,
   type IntentState,
@@ -31,8 +31,9 @@ export interface StripeProviderOptions {
   timeoutMs?: number;
   /**
    * Timeout of one intent-creation attempt (ms). It runs inside the hold's
-   * local activity (5 s per attempt, 20 s budget), which owns the retries, so
-   * the SDK makes exactly one attempt per activity attempt.
+   * local activity, which owns the retries and their time budget
+   * (activities/failures.ts), so the SDK makes exactly one attempt per
+   * activity attempt.
    */
   createTimeoutMs?: number;
   /** How long payWithTestCard looks for the event Stripe emitted for the payment (ms). */
@@ -73,27 +74,6 @@ export function createStripeClient(
 
 const isStripeError = (e: unknown): e is Stripe.errors.StripeError => e instanceof Stripe.errors.StripeError;
 
-/** The hold's local activities back off up to 2 s between attempts (workflows/activity-options.ts). */
-const LAST_ATTEMPT_MARGIN_MS = 2_000;
-
-/**
- * True when the provider runs inside an activity whose schedule-to-close
- * budget (all attempts together) is as good as spent. Temporal 1.24 does not
- * end the retries of a local activity whose attempts fail fast when that
- * budget runs out (they go on until an attempt succeeds), so a transient
- * error is reported as final here, and the hold fails cleanly on time.
- */
-export function activityBudgetSpent(now = Date.now()): boolean {
-  let info;
-  try {
-    info = Context.current().info;
-  } catch {
-    return false; // not in an activity (API route, test)
-  }
-  if (!info.scheduleToCloseTimeoutMs) return false;
-  return now - info.scheduledTimestampMs + LAST_ATTEMPT_MARGIN_MS >= info.scheduleToCloseTimeoutMs;
-}
-
 /**
  * Maps a Stripe SDK error to a PaymentProviderError whose `retryable` tells
  * Temporal whether to try again: network trouble, timeouts, rate limits,
@@ -105,11 +85,7 @@ export function activityBudgetSpent(now = Date.now()): boolean {
  */
 export function toPaymentProviderError(e: unknown, action: string, opts: { compensating?: boolean } = {}): unknown {
   if (e instanceof PaymentProviderError || !isStripeError(e)) return e;
-  const mapped = mapStripeError(e, action, opts);
-  if (mapped.retryable && activityBudgetSpent()) {
-    return new PaymentProviderError(`${mapped.message} (giving up: the step's time budget is spent)`, false);
-  }
-  return mapped;
+  return mapStripeError(e, action, opts);
 }
 
 function mapStripeError(e: Stripe.errors.StripeError, action: string, opts: { compensating?: boolean }): PaymentProviderError {
@@ -343,7 +319,7 @@ export class StripeProvider implements PaymentProvider {
     const pi = await this.retrieve(intentId, true);
     const state = intentStateOf(pi);
     if (state === 'refunded') return;
-    if (state !== 'succeeded') throw new PaymentProviderError(`payment intent ${intentId} is ${pi.status}, not refundable`, false);
+    if (state !== 'succeeded') throw new PaymentProviderError(`payment intent ${intentId} is ${pi.status}, not refundable`, false, 'CONFLICT');
     try {
       await this.stripe.refunds.create(
         { payment_intent: intentId, metadata: { checkoutId: metadataCheckoutId(pi.metadata) ?? '' } },
@@ -364,9 +340,9 @@ export class StripeProvider implements PaymentProvider {
    */
   async payWithTestCard(intentId: string, card: string): Promise<PaymentEventIn> {
     const paymentMethod = this.testPaymentMethod(card);
-    if (!this.testMode) throw new PaymentProviderError('Test cards cannot be used with a live Stripe key', false);
+    if (!this.testMode) throw new PaymentProviderError('Test cards cannot be used with a live Stripe key', false, 'CONFLICT');
     let pi = await this.retrieve(intentId, false);
-    if (pi.status === 'canceled') throw new PaymentProviderError(`payment intent ${intentId} is canceled and can no longer be paid`, false);
+    if (pi.status === 'canceled') throw new PaymentProviderError(`payment intent ${intentId} is canceled and can no longer be paid`, false, 'CONFLICT');
     if (pi.status === 'requires_payment_method' || pi.status === 'requires_confirmation') {
       try {
         // Set, then confirm: localstripe cannot take payment_method on confirm; Stripe accepts both.
@@ -390,7 +366,7 @@ export class StripeProvider implements PaymentProvider {
         // Recorded, changes nothing: the succeeded / payment_failed webhook decides.
         return this.syntheticEvent(`pay_${intentId}_processing`, 'payment_intent.processing', pi, null);
       default:
-        throw new PaymentProviderError(`payment intent ${intentId} is ${pi.status}; pay it with Stripe.js`, false);
+        throw new PaymentProviderError(`payment intent ${intentId} is ${pi.status}; pay it with Stripe.js`, false, 'CONFLICT');
     }
   }
 
@@ -404,7 +380,7 @@ export class StripeProvider implements PaymentProvider {
       case STRIPE_TEST_CARDS.declinesOnCharge:
         return 'pm_card_chargeCustomerFail';
       default:
-        throw new PaymentProviderError('Unknown test card: use 4242 4242 4242 4242 or 4000 0000 0000 0002', false, 'VALIDATION_FAILED');
+        throw unknownTestCard();
     }
   }
 

@@ -86,6 +86,11 @@ export function watchShowtime(socket, showtimeId, opts) {
     }
     for (let next = pending.get(map.version + 1); next; next = pending.get(map.version + 1)) {
       pending.delete(next.version);
+      // The seat map was laid out anew (an admin edit): its seats are not the ones we hold.
+      if (next.reason === 'rebuilt') {
+        resync('rebuilt');
+        return;
+      }
       apply(next);
     }
     if (pending.size === 0) {

@@ -1,206 +1,183 @@
-import {
-  ApplicationFailure,
-  ActivityFailure,
-  allHandlersFinished,
-  condition,
-  proxyActivities,
-  proxyLocalActivities,
-  setHandler,
-  upsertMemo,
-  upsertSearchAttributes,
-} from '@temporalio/workflow';
+import { allHandlersFinished, condition, patched, proxyActivities, proxyLocalActivities, type ApplicationFailure } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
-import type { BookingStatus } from '../core/domain.js';
-import {
-  cancelSignal,
-  CheckoutStatusKey,
-  FailureTypes,
-  holdUpdate,
-  paymentFailedSignal,
-  paymentSucceededSignal,
-  statusQuery,
-  type CheckoutInput,
-  type CheckoutState,
-  type HoldResult,
-} from './contracts.js';
+import type { Reservation } from '../activities/reservation.js';
+import { AppError, type ErrorCode } from '../core/errors.js';
+import { appErrorFrom, toFailure } from '../core/failures.js';
 import { activityOptions } from './activity-options.js';
+import { Checkout, type Payment } from './checkout-state.js';
+import { Compensations } from './compensations.js';
+import type { CheckoutInput, CheckoutState } from './contracts.js';
+import { Patches } from './patches.js';
+
+type IntentState = Awaited<ReturnType<Activities['cancelPaymentIntent']>>;
+
+/** The steps after the hold: confirming the seats, and what compensates. */
+interface Steps extends Pick<Activities, 'confirmSeats' | 'releaseSeats' | 'cancelPaymentIntent' | 'refundPayment' | 'refundLatePayment' | 'sendConfirmation'> {
+  /** Voids the intent when the hold ends unpaid: the step that decides how an unpaid checkout closes. */
+  cancelUnpaid: Activities['cancelPaymentIntent'];
+}
 
 const holdSteps = proxyLocalActivities<Activities>(activityOptions.hold);
 const seats = proxyActivities<Activities>(activityOptions.seats);
 const compensation = proxyActivities<Activities>(activityOptions.compensation);
 
-/** Failures with which the hold itself refused: nothing was written, nothing to release. */
-const REFUSED_HOLD = new Set<string>([FailureTypes.seatsUnavailable, FailureTypes.notFound, FailureTypes.unprocessable]);
+/**
+ * Release 1 ran the steps after the hold as activities, each a round trip
+ * through the server. Checkouts started since run them as local activities in
+ * the workflow's own task, except the intent's cancellation at the deadline or
+ * on a cancel: it stays an activity, so that decision is recorded before
+ * anything acts on it. (A local activity's effect is recorded only with its
+ * task; a payment signal arriving before that would replay the task down the
+ * paid branch after seats were already released. Every later step is safe to
+ * repeat, which is what a retried task does to local activities.) Running
+ * checkouts keep the shape they started with.
+ */
+function stepsOf(local: boolean): Steps {
+  const [forward, undo] = local
+    ? [proxyLocalActivities<Activities>(activityOptions.seatsLocal), proxyLocalActivities<Activities>(activityOptions.compensationLocal)]
+    : [seats, compensation];
+  // Activity proxies make a function per name asked for: each is named here.
+  const { releaseSeats, cancelPaymentIntent, refundPayment, refundLatePayment, sendConfirmation } = undo;
+  return {
+    confirmSeats: forward.confirmSeats,
+    releaseSeats,
+    cancelPaymentIntent,
+    refundPayment,
+    refundLatePayment,
+    sendConfirmation,
+    cancelUnpaid: compensation.cancelPaymentIntent,
+  };
+}
 
-type HoldOutcome = { ok: true; result: HoldResult } | { ok: false; failure: ApplicationFailure };
+/** How an unsold checkout closes: its booking's final status and why. */
+interface Closing {
+  status: 'EXPIRED' | 'CANCELLED' | 'FAILED';
+  reason: string;
+}
 
-/** The domain failure inside an activity failure, so the update can hand it to the API unchanged. */
-function domainFailure(e: unknown): ApplicationFailure {
-  const cause = e instanceof ActivityFailure ? e.cause : e;
-  if (cause instanceof ApplicationFailure && cause.type) {
-    return ApplicationFailure.nonRetryable(cause.message, cause.type, ...(cause.details ?? []));
+/** One running checkout: its state and messages, its undo steps, and the steps it calls. */
+interface Saga {
+  checkout: Checkout;
+  undo: Compensations<Closing>;
+  steps: Steps;
+}
+
+/** Refusals of the hold itself: nothing was written, so nothing is released. */
+const REFUSALS: readonly string[] = ['SEATS_UNAVAILABLE', 'NOT_FOUND', 'UNPROCESSABLE'] satisfies ErrorCode[];
+
+/**
+ * One checkout, as a saga: reserve → await the payment or the deadline →
+ * confirm, or compensate (give the money back, release the seats). The `hold`
+ * update answers the POST once the reservation step is done; everything after
+ * it is durable. docs/architecture.md draws it.
+ */
+export async function checkoutWorkflow(input: CheckoutInput): Promise<CheckoutState> {
+  const saga: Saga = { checkout: new Checkout(input), undo: new Compensations<Closing>(), steps: stepsOf(patched(Patches.localSteps)) };
+  const { checkout, undo, steps } = saga;
+
+  const reservation = await reserve(saga);
+  if (!reservation) return finish(saga);
+
+  const outcome = await paymentOrDeadline(saga, reservation);
+  if ('closing' in outcome) {
+    // Paid during a customer's cancel: the cancel wins and the money goes back.
+    if (outcome.intentState === 'succeeded') undo.add(() => steps.refundPayment({ intentId: reservation.payment.intentId }));
+    return close(saga, outcome.closing);
   }
-  return ApplicationFailure.nonRetryable('Seats could not be held, try again', FailureTypes.paymentProvider, {});
+
+  const matches = outcome.paid.intentId === reservation.payment.intentId && outcome.paid.amount === reservation.amount;
+  if (!matches) return giveBack(saga, reservation, outcome.paid, 'payment did not match the checkout');
+  if (!(await confirm(saga))) return giveBack(saga, reservation, outcome.paid, 'seats were no longer held');
+  checkout.transition('CONFIRMED', null);
+  await steps.sendConfirmation({ checkoutId: input.checkoutId });
+  return finish(saga);
 }
 
 /**
- * One checkout: hold → wait for payment under the hold timer → confirm, or
- * compensate (cancel or refund the payment, release the seats). The `hold`
- * update answers the POST synchronously; everything after it is durable.
+ * Holds the seats and creates the payment intent: one local activity, since
+ * the POST waits on it. Registers the seats' release once they are held.
  */
-export async function checkoutWorkflow(input: CheckoutInput): Promise<CheckoutState> {
-  const state: CheckoutState = {
-    checkoutId: input.checkoutId,
-    requestHash: input.requestHash,
-    status: 'HOLDING',
-    showtimeId: input.showtimeId,
-    userId: input.userId,
-    seats: [],
-    amount: 0,
-    currency: 'USD',
-    expiresAt: null,
-    payment: null,
-    lastPaymentError: null,
-    reason: null,
-    holdFailure: null,
-  };
-  let hold: HoldOutcome | undefined;
-  let paid: { intentId: string; amount: number } | undefined;
-  let cancelReason: string | undefined;
-
-  setHandler(statusQuery, () => state);
-  setHandler(
-    holdUpdate,
-    async () => {
-      await condition(() => hold !== undefined);
-      if (!hold!.ok) throw hold!.failure;
-      return hold!.result;
-    },
-    {
-      validator: ({ requestHash }) => {
-        if (requestHash !== input.requestHash) {
-          throw ApplicationFailure.nonRetryable(
-            'This Idempotency-Key was already used with a different request',
-            FailureTypes.idempotencyKeyReused,
-            {},
-          );
-        }
-      },
-    },
-  );
-  setHandler(paymentSucceededSignal, (p) => {
-    paid ??= p;
-  });
-  setHandler(paymentFailedSignal, ({ reason }) => {
-    state.lastPaymentError = reason;
-  });
-  setHandler(cancelSignal, ({ reason }) => {
-    cancelReason ??= reason;
-  });
-
-  const transition = (status: BookingStatus, reason: string | null = state.reason): void => {
-    state.status = status;
-    state.reason = reason;
-    upsertSearchAttributes([{ key: CheckoutStatusKey, value: status }]);
-  };
-  const refuse = (failure: ApplicationFailure): void => {
-    hold = { ok: false, failure };
-    const details = (failure.details?.[0] ?? {}) as Record<string, unknown>;
-    state.holdFailure = { code: failure.type ?? FailureTypes.paymentProvider, message: failure.message, details };
-  };
-  // A success signal that lands while an unpaid checkout is closing is money without seats: refund it.
-  const unclaimedPayment = (): string | undefined =>
-    paid && state.status !== 'CONFIRMED' && !refundedLate ? paid.intentId : undefined;
-  let refundedLate = false;
-  const finish = async (): Promise<CheckoutState> => {
-    await condition(allHandlersFinished);
-    for (let intentId = unclaimedPayment(); intentId; intentId = unclaimedPayment()) {
-      refundedLate = true;
-      await compensation.refundLatePayment({ intentId, checkoutId: input.checkoutId, reason: `payment arrived while the checkout was ${state.status.toLowerCase()}` });
-    }
-    return state;
-  };
-
-  // 1. Hold the seats and create the payment intent (one local activity: the POST waits on it).
-  let held;
+async function reserve({ checkout, undo, steps }: Saga): Promise<Reservation | undefined> {
+  const { checkoutId, userId, showtimeId, seatIds, idempotencyKey } = checkout.input;
+  const release = (c: Closing) => steps.releaseSeats({ checkoutId, showtimeId, ...c });
   try {
-    held = await holdSteps.reserveSeats({
-      checkoutId: input.checkoutId,
-      userId: input.userId,
-      showtimeId: input.showtimeId,
-      seatIds: input.seatIds,
-      idempotencyKey: input.idempotencyKey,
-    });
+    const reservation = await holdSteps.reserveSeats({ checkoutId, userId, showtimeId, seatIds, idempotencyKey });
+    undo.add(release);
+    checkout.held(reservation);
+    return reservation;
   } catch (e) {
-    const failure = domainFailure(e);
-    // A refused hold wrote nothing; anything else (the provider never answered) may have held seats.
-    // Seats first, answer second: a client that retries at once must find them free.
-    if (!REFUSED_HOLD.has(failure.type ?? '')) {
-      await compensation.releaseSeats({ checkoutId: input.checkoutId, showtimeId: input.showtimeId, status: 'FAILED', reason: 'payment provider unavailable' });
+    const failure = holdFailure(e);
+    // Anything but a refusal (the provider never answered) may have held seats. Seats first, answer
+    // second: a client that retries at once must find them free.
+    if (!REFUSALS.includes(failure.type ?? '')) {
+      undo.add(release);
+      await undo.run({ status: 'FAILED', reason: 'payment provider unavailable' });
     }
-    refuse(failure);
-    transition('FAILED', failure.message);
-    return finish();
+    checkout.refused(failure);
+    return undefined;
   }
-  state.seats = held.seats;
-  state.amount = held.amount;
-  state.currency = held.currency;
-  state.expiresAt = held.expiresAt;
-  state.payment = held.payment;
-  upsertMemo({ seats: held.seats.map((s) => s.label).join(' '), amount: held.amount, currency: held.currency });
+}
 
-  transition('AWAITING_PAYMENT');
-  hold = {
-    ok: true,
-    result: {
-      checkoutId: input.checkoutId,
-      status: 'AWAITING_PAYMENT',
-      showtimeId: input.showtimeId,
-      seats: held.seats,
-      amount: held.amount,
-      currency: held.currency,
-      expiresAt: held.expiresAt,
-      payment: state.payment,
-    },
-  };
-  const intentId = state.payment.intentId;
+/** The domain failure the hold failed with, for the update to hand to the API unchanged. */
+function holdFailure(e: unknown): ApplicationFailure {
+  const err = appErrorFrom(e) ?? new AppError('PAYMENT_PROVIDER_ERROR', 'Seats could not be held, try again');
+  return toFailure(new AppError(err.code, err.message, err.details ?? {}, { retryable: false }));
+}
 
-  // 3. Wait for the payment, a cancel, or the hold to run out.
-  await condition(() => paid !== undefined || cancelReason !== undefined, held.holdTtlMs);
+/**
+ * Waits for a payment, a cancel or the hold's deadline. Without a payment
+ * the intent is cancelled; if it turns out to have been paid in that same
+ * instant, the money wins over the deadline, but not over a cancel.
+ */
+async function paymentOrDeadline({ checkout, steps }: Saga, reservation: Reservation): Promise<{ paid: Payment } | { closing: Closing; intentState: IntentState }> {
+  await condition(() => checkout.paid !== undefined || checkout.cancelReason !== undefined, reservation.holdTtlMs);
+  if (checkout.paid) return { paid: checkout.paid };
+  const intentId = reservation.payment.intentId;
+  const intentState = await steps.cancelUnpaid({ intentId });
+  const cancelReason = checkout.cancelReason;
+  if (intentState === 'succeeded' && cancelReason === undefined) return { paid: { intentId, amount: reservation.amount } };
+  const closing: Closing = cancelReason !== undefined ? { status: 'CANCELLED', reason: cancelReason } : { status: 'EXPIRED', reason: 'hold expired before payment' };
+  return { closing, intentState };
+}
 
-  if (!paid) {
-    // The intent may have been paid in the same instant: then the money wins over a timeout, not over a cancel.
-    const intentState = await compensation.cancelPaymentIntent({ intentId });
-    if (intentState === 'succeeded' && cancelReason === undefined) paid = { intentId, amount: held.amount };
-    else {
-      if (intentState === 'succeeded') await compensation.refundPayment({ intentId });
-      const status = cancelReason !== undefined ? 'CANCELLED' : 'EXPIRED';
-      const reason = cancelReason ?? 'hold expired before payment';
-      await compensation.releaseSeats({ checkoutId: input.checkoutId, showtimeId: input.showtimeId, status, reason });
-      transition(status, reason);
-      return finish();
-    }
-  }
-
-  // 4. Confirm; a payment that does not match, or seats that are somehow no longer ours, are refunded.
-  const refundAndFail = async (reason: string): Promise<CheckoutState> => {
-    refundedLate = true;
-    await compensation.refundPayment({ intentId: paid!.intentId });
-    if (paid!.intentId !== intentId) await compensation.cancelPaymentIntent({ intentId });
-    await compensation.releaseSeats({ checkoutId: input.checkoutId, showtimeId: input.showtimeId, status: 'FAILED', reason });
-    transition('FAILED', reason);
-    return finish();
-  };
-  if (paid.intentId !== intentId || paid.amount !== held.amount) return refundAndFail('payment did not match the checkout');
+/** Books the held seats; false when they are somehow no longer this checkout's (guarded, never expected). */
+async function confirm({ checkout, steps }: Saga): Promise<boolean> {
   try {
-    await seats.confirmSeats({ checkoutId: input.checkoutId, showtimeId: input.showtimeId });
+    await steps.confirmSeats({ checkoutId: checkout.input.checkoutId, showtimeId: checkout.input.showtimeId });
+    return true;
   } catch (e) {
-    if (e instanceof ActivityFailure && e.cause instanceof ApplicationFailure && e.cause.type === FailureTypes.seatsNotHeld) {
-      return refundAndFail('seats were no longer held');
-    }
+    if (appErrorFrom(e)?.code === 'SEATS_NOT_HELD') return false;
     throw e;
   }
-  transition('CONFIRMED', null);
-  await compensation.sendConfirmation({ checkoutId: input.checkoutId });
-  return finish();
+}
+
+/** Money that cannot buy these seats goes back (and the checkout's own intent is voided), then the seats are released. */
+function giveBack(saga: Saga, reservation: Reservation, paid: Payment, reason: string): Promise<CheckoutState> {
+  const { checkout, undo, steps } = saga;
+  checkout.paymentGivenBack();
+  undo.add(async () => {
+    await steps.refundPayment({ intentId: paid.intentId });
+    if (paid.intentId !== reservation.payment.intentId) await steps.cancelPaymentIntent({ intentId: reservation.payment.intentId });
+  });
+  return close(saga, { status: 'FAILED', reason });
+}
+
+async function close(saga: Saga, closing: Closing): Promise<CheckoutState> {
+  await saga.undo.run(closing);
+  saga.checkout.transition(closing.status, closing.reason);
+  return finish(saga);
+}
+
+/** Lets the last messages finish, and gives back any payment that arrived while the checkout was closing unsold. */
+async function finish({ checkout, steps }: Saga): Promise<CheckoutState> {
+  await condition(allHandlersFinished);
+  for (let late = checkout.unclaimedPayment(); late; late = checkout.unclaimedPayment()) {
+    checkout.paymentGivenBack();
+    await steps.refundLatePayment({
+      intentId: late.intentId,
+      checkoutId: checkout.input.checkoutId,
+      reason: `payment arrived while the checkout was ${checkout.state.status.toLowerCase()}`,
+    });
+  }
+  return checkout.state;
 }

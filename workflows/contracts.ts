@@ -6,6 +6,7 @@
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { BookingStatus, PaymentProviderName, SeatType } from '../core/domain.js';
+import type { ErrorCode } from '../core/errors.js';
 
 export interface CheckoutInput {
   checkoutId: string;
@@ -61,7 +62,7 @@ export interface CheckoutState {
   lastPaymentError: string | null;
   reason: string | null;
   /** Why the hold was refused, kept so a retried request gets the same answer. */
-  holdFailure: { code: string; message: string; details: Record<string, unknown> } | null;
+  holdFailure: { code: ErrorCode; message: string; details: Record<string, unknown> } | null;
 }
 
 export const holdUpdate = defineUpdate<HoldResult, [HoldRequest]>('hold');
@@ -75,15 +76,8 @@ export const UserIdKey = defineSearchAttributeKey('UserId', SearchAttributeType.
 export const CheckoutStatusKey = defineSearchAttributeKey('CheckoutStatus', SearchAttributeType.KEYWORD);
 export const SeatCountKey = defineSearchAttributeKey('SeatCount', SearchAttributeType.INT);
 
-/** Failure types carried by non-retryable ApplicationFailures (= core/errors codes). */
-export const FailureTypes = {
-  seatsUnavailable: 'SEATS_UNAVAILABLE',
-  notFound: 'NOT_FOUND',
-  unprocessable: 'UNPROCESSABLE',
-  idempotencyKeyReused: 'IDEMPOTENCY_KEY_REUSED',
-  paymentProvider: 'PAYMENT_PROVIDER_ERROR',
-  seatsNotHeld: 'SEATS_NOT_HELD',
-} as const;
+/** Every search attribute the workflows set; a Temporal namespace must have them registered (scripts/lib/temporal.sh does). */
+export const SearchAttributeKeys = [ShowtimeIdKey, UserIdKey, CheckoutStatusKey, SeatCountKey];
 
 /** Workflow ids of the follow-up workflows, one per intent / booking / showtime so a repeat joins the first. */
 export const refundWorkflowId = (intentId: string): string => `refund-${intentId}`;

@@ -1,7 +1,7 @@
-import { QueryFailedError } from 'typeorm';
 import { AppError, conflict, unauthenticated } from '../../core/errors.js';
 import { hashPassword, verifyPassword } from '../../core/password.js';
-import { User } from '../../db/entities/index.js';
+import { isDuplicateKey } from '../../db/sql.js';
+import { emailTaken, findWithCredentials, getUser, insertUser, type UserView } from '../../db/users.js';
 import { issueToken } from '../auth.js';
 import type { AppDeps } from '../deps.js';
 import { clientIp, consume, ensureNotExhausted, record } from '../rate-limit.js';
@@ -13,14 +13,11 @@ const tags = ['auth'];
 const rateLimited = { description: 'Too many attempts (see Retry-After)', schema: ErrorResponse };
 const INVALID_CREDENTIALS = 'Email or password is incorrect';
 
-const isDuplicateKey = (e: unknown): boolean =>
-  e instanceof QueryFailedError && (e.driverError as { code?: string }).code === 'ER_DUP_ENTRY';
-
 /** Verified against when the email is unknown, so a wrong email costs the same time as a wrong password. */
 let decoyHash: Promise<string> | undefined;
 const decoy = (): Promise<string> => (decoyHash ??= hashPassword('decoy-password-never-matches'));
 
-async function session(user: User, deps: AppDeps) {
+async function session(user: UserView, deps: AppDeps) {
   const token = await issueToken({ id: user.id, role: user.role }, deps);
   const expiresAt = new Date(deps.clock.now().getTime() + deps.config.JWT_TTL_SECONDS * 1000);
   return { user: toUser(user), token, expiresAt: expiresAt.toISOString() };
@@ -41,18 +38,11 @@ export const authRoutes = [
     handler: async ({ body, ctx }, deps) => {
       await consume(ctx, deps, 'registerPerIp', clientIp(ctx));
       await consume(ctx, deps, 'registerPerEmail', body.email);
-      const users = deps.ds.getRepository(User);
       const taken = () => conflict('An account with this email already exists', { field: 'email' });
-      if (await users.existsBy({ email: body.email })) throw taken();
-      const user = users.create({
-        email: body.email,
-        name: body.name,
-        passwordHash: await hashPassword(body.password),
-        role: 'user',
-        createdAt: deps.clock.now(),
-      });
+      if (await emailTaken(deps.ds, body.email)) throw taken();
+      let user: UserView;
       try {
-        await users.insert(user);
+        user = await insertUser(deps.ds, { email: body.email, name: body.name, passwordHash: await hashPassword(body.password), role: 'user' }, deps.clock.now());
       } catch (e) {
         if (isDuplicateKey(e)) throw taken();
         throw e;
@@ -77,7 +67,7 @@ export const authRoutes = [
       await consume(ctx, deps, 'loginPerIp', ip);
       await consume(ctx, deps, 'loginPerIpAndEmail', `${ip}|${body.email}`);
       await ensureNotExhausted(ctx, deps, 'loginFailuresPerAccount', body.email);
-      const user = await deps.ds.getRepository(User).findOneBy({ email: body.email });
+      const user = await findWithCredentials(deps.ds, body.email);
       const ok = await verifyPassword(body.password, user?.passwordHash ?? (await decoy()));
       if (!user || !ok) {
         await record(deps, 'loginFailuresPerAccount', body.email);
@@ -95,7 +85,7 @@ export const authRoutes = [
     auth: 'user',
     responses: { 200: { description: 'The user of the token', schema: UserEnvelope } },
     handler: async ({ user }, deps) => {
-      const row = await deps.ds.getRepository(User).findOneBy({ id: user.id });
+      const row = await getUser(deps.ds, user.id);
       if (!row) throw new AppError('UNAUTHENTICATED', 'The account of this token no longer exists');
       return { body: { user: toUser(row) } };
     },

@@ -4,7 +4,7 @@ import { cancelBookingWorkflowId, type CancelBookingInput } from '../../workflow
 import { route } from '../route.js';
 import { page } from '../schemas/common.js';
 import { Booking, BookingListQuery, CancelBody, CheckoutIdParams } from '../schemas/checkout.js';
-import { findBookings } from '../views/bookings.js';
+import { findBookings } from '../../db/bookings.js';
 import { ownedBooking, settle } from './checkouts.js';
 
 const TAGS = ['Bookings'];

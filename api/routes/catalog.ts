@@ -1,6 +1,6 @@
 import { notFound } from '../../core/errors.js';
-import { getMovieDetail, listActors, listGenres, searchMovies } from '../../db/queries/catalog.js';
-import { findShowtimes } from '../../db/queries/showtimes.js';
+import { getMovieDetail, listActors, listGenres, movieExists, searchMovies } from '../../db/catalog.js';
+import { findShowtimes } from '../../db/showtimes.js';
 import { route } from '../route.js';
 import { ActorPage, ActorQuery, GenrePage, GenreQuery, MovieDetailSchema, MoviePage, MovieQuery } from '../schemas/catalog.js';
 import { IdParams } from '../schemas/common.js';
@@ -56,8 +56,7 @@ export const catalogRoutes = [
     query: MovieShowtimeQuery,
     responses: { 200: { description: 'A page of showtimes, soonest first', schema: ShowtimePage } },
     handler: async ({ params, query }, deps) => {
-      const [exists] = await deps.ds.query('SELECT 1 AS ok FROM movies WHERE id = ?', [params.id]);
-      if (!exists) throw notFound('movie', params.id);
+      if (!(await movieExists(deps.ds, params.id))) throw notFound('movie', params.id);
       const now = deps.clock.now();
       const day = query.date ? utcDayRange(query.date) : undefined;
       const result = await findShowtimes(

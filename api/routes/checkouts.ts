@@ -1,10 +1,12 @@
 import { createHash } from 'node:crypto';
 import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError, WorkflowIdConflictPolicy, WorkflowIdReusePolicy, type WorkflowHandle } from '@temporalio/client';
 import { AppError, conflict, forbidden, notFound, type ErrorCode } from '../../core/errors.js';
+import { getState } from '../../db/bookings.js';
+import { readForHold } from '../../db/seats.js';
+import { admit } from '../admission.js';
 import { assertSeatCount, assertSeatsBelong, assertSeatsFree, assertShowtimeOpen } from '../../core/hold-rules.js';
 import { checkoutIdForKey, newCheckoutId } from '../../core/ids.js';
 import { OpenBookingStatuses } from '../../core/domain.js';
-import { PaymentProviderError } from '../../payments/provider.js';
 import {
   CheckoutStatusKey,
   SeatCountKey,
@@ -22,8 +24,7 @@ import type { AppDeps } from '../deps.js';
 import { ingestPaymentEvent } from '../payment-events.js';
 import { route } from '../route.js';
 import { CancelBody, CardPaymentBody, Checkout, CheckoutIdParams, CreateCheckoutBody, IdempotencyHeaders } from '../schemas/checkout.js';
-import { findBooking, type BookingView } from '../views/bookings.js';
-import { appErrorFromWorkflow } from '../workflow-errors.js';
+import { findBooking, type BookingView } from '../../db/bookings.js';
 
 const TAGS = ['Checkout'];
 
@@ -46,14 +47,6 @@ export async function ownedBooking(deps: AppDeps, id: string, user: AuthUser): P
   return booking;
 }
 
-/** A provider failure as the customer should see it: bad card 400, outage 503, a refused intent 409. */
-function appErrorFromProvider(e: unknown): unknown {
-  if (!(e instanceof PaymentProviderError)) return e;
-  if (e.code === 'VALIDATION_FAILED') return new AppError('VALIDATION_FAILED', e.message, { in: 'body' });
-  if (e.retryable) return new AppError('PAYMENT_PROVIDER_ERROR', 'The payment provider is unavailable, try again shortly');
-  return conflict(e.message);
-}
-
 /** Waits (bounded) for a workflow to close, so a cancel or a payment can answer with the outcome. */
 export async function settle(handle: WorkflowHandle, ms: number): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
@@ -71,31 +64,18 @@ const requestHash = (showtimeId: number, seatIds: number[]): string =>
 
 /**
  * Cheap early answers from one indexed read, before any workflow exists: an
- * unknown, cancelled or started showtime, seats not of this showtime, and
- * (for requests without an Idempotency-Key) seats visibly taken right now.
+ * unknown, cancelled or started showtime, seats not of this showtime, seats
+ * visibly taken right now (seats this very checkout holds count as free).
  * Under contention this turns hundreds of doomed workflows into reads. It only
  * ever refuses: the hold activity re-checks everything under row locks.
  */
-async function precheck(deps: AppDeps, showtimeId: number, seatIds: number[], checkSeats: boolean): Promise<void> {
-  const rows: { st_status: string; starts_at: Date; id: number | null; status: string | null; checkout_id: string | null; held_until: Date | null }[] =
-    await deps.ds.query(
-      `SELECT st.status AS st_status, st.starts_at, ss.id, ss.status, ss.checkout_id, ss.held_until
-         FROM showtimes st LEFT JOIN show_seats ss ON ss.showtime_id = st.id AND ss.id IN (${seatIds.map(() => '?').join(',')})
-        WHERE st.id = ?`,
-      [...seatIds, showtimeId],
-    );
-  const st = rows[0];
-  if (!st) throw notFound('showtime', showtimeId);
+async function precheck(deps: AppDeps, showtimeId: number, seatIds: number[], checkoutId: string): Promise<void> {
+  const found = await readForHold(deps.ds, showtimeId, seatIds);
+  if (!found) throw notFound('showtime', showtimeId);
   const now = deps.clock.now();
-  assertShowtimeOpen({ id: showtimeId, status: st.st_status, startsAt: st.starts_at }, now);
-  const seats = rows.filter((r) => r.id !== null);
-  assertSeatsBelong(seatIds, seats.map((r) => Number(r.id)));
-  if (!checkSeats) return;
-  assertSeatsFree(
-    seats.map((r) => ({ id: Number(r.id), status: r.status!, checkoutId: r.checkout_id, heldUntil: r.held_until })),
-    now,
-    null,
-  );
+  assertShowtimeOpen({ id: showtimeId, ...found.showtime }, now);
+  assertSeatsBelong(seatIds, found.seats.map((s) => s.id));
+  assertSeatsFree(found.seats, now, checkoutId);
 }
 
 /** A retried POST whose checkout already closed: answer as the first request was answered. */
@@ -131,8 +111,10 @@ export const checkoutRoutes = [
       if (!header.success) throw new AppError('VALIDATION_FAILED', 'Invalid Idempotency-Key header', { in: 'header' });
       const key = header.data['idempotency-key'] ?? null;
       assertSeatCount(body.seatIds, deps.config.MAX_SEATS_PER_CHECKOUT);
-      await precheck(deps, body.showtimeId, body.seatIds, key === null);
       const checkoutId = key ? checkoutIdForKey(user.id, key) : newCheckoutId();
+      // A retry of a checkout that exists goes straight to it: it answers as it answered first.
+      const retry = key !== null && (await getState(deps.ds, checkoutId)) !== null;
+      if (!retry) await precheck(deps, body.showtimeId, body.seatIds, checkoutId);
       const hash = requestHash(body.showtimeId, body.seatIds);
       const input: CheckoutInput = { checkoutId, userId: user.id, showtimeId: body.showtimeId, seatIds: body.seatIds, requestHash: hash, idempotencyKey: key };
       const start = new WithStartWorkflowOperation<typeof checkoutWorkflow>('checkoutWorkflow', {
@@ -148,12 +130,15 @@ export const checkoutRoutes = [
           { key: SeatCountKey, value: new Set(body.seatIds).size },
         ],
       });
+      const admission = retry ? undefined : await admit(deps, body.showtimeId, body.seatIds, checkoutId);
       let result: HoldResult;
       try {
         result = await deps.temporal.workflow.executeUpdateWithStart(holdUpdate, { args: [{ requestHash: hash }], startWorkflowOperation: start });
       } catch (e) {
-        if (e instanceof WorkflowExecutionAlreadyStartedError) result = await replayClosedCheckout(deps, checkoutId, hash);
-        else throw appErrorFromWorkflow(e);
+        if (!(e instanceof WorkflowExecutionAlreadyStartedError)) throw e;
+        result = await replayClosedCheckout(deps, checkoutId, hash);
+      } finally {
+        await admission?.release();
       }
       ctx.set('Location', `/api/v1/checkouts/${checkoutId}`);
       return { status: 201, body: checkoutBody(result, result.payment.clientSecret) };
@@ -217,12 +202,7 @@ export const checkoutRoutes = [
         throw conflict('This checkout is not awaiting payment', { status: booking.status });
       }
       if (booking.userId !== user.id) throw forbidden('Only the customer can pay a checkout');
-      let event;
-      try {
-        event = await deps.payments.payWithTestCard(booking.payment.intentId, body.card);
-      } catch (e) {
-        throw appErrorFromProvider(e);
-      }
+      const event = await deps.payments.payWithTestCard(booking.payment.intentId, body.card);
       await ingestPaymentEvent(deps, event);
       if (event.type === 'payment_intent.payment_failed') {
         throw new AppError('PAYMENT_DECLINED', 'The card was declined', { reason: event.failureReason, checkoutId: params.id });

@@ -1,5 +1,6 @@
 import type Router from '@koa/router';
 import { AppError } from '../../core/errors.js';
+import { ping } from '../../db/sql.js';
 import type { AppDeps } from '../deps.js';
 import type { ApiMetrics } from '../metrics.js';
 
@@ -14,7 +15,7 @@ export function mountOpsRoutes(router: Router, deps: AppDeps, metrics: ApiMetric
 
   router.get('/readyz', async (ctx) => {
     const checks: Record<string, () => Promise<unknown>> = {
-      mysql: () => deps.ds.query('SELECT 1'),
+      mysql: () => ping(deps.ds),
       redis: () => deps.redis.ping(),
       temporal: () => deps.temporal.workflowService.getSystemInfo({}),
     };

@@ -1,6 +1,6 @@
 import { notFound } from '../../core/errors.js';
-import { seatMapCache } from '../../db/queries/seat-map.js';
-import { findShowtimes, getShowtime } from '../../db/queries/showtimes.js';
+import { seatMapCache } from '../../db/seat-map.js';
+import { findShowtimes, getShowtime } from '../../db/showtimes.js';
 import { route } from '../route.js';
 import { IdParams } from '../schemas/common.js';
 import { utcDayRange } from '../schemas/params.js';

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { paymentEventFromStripe, StripeEventEnvelope, verifyStripeWebhook, WebhookSignatureError } from '../../payments/stripe-provider.js';
 import { AppError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
-import type { AppDeps } from '../deps.js';
+import { idOfIntent } from '../../db/bookings.js';
 import { ingestPaymentEvent } from '../payment-events.js';
 import { route } from '../route.js';
 import { ErrorResponse } from '../schemas/common.js';
@@ -40,12 +40,6 @@ function rawBody(request: { body?: unknown }): unknown {
 const badSignature = (message: string): AppError =>
   new AppError('VALIDATION_FAILED', message, { in: 'header', header: 'stripe-signature' });
 
-/** A charge (or an intent created outside a checkout) may not carry the checkout id: the booking row knows it. */
-async function checkoutOfIntent(deps: AppDeps, intentId: string): Promise<string | null> {
-  const [row]: { id: string }[] = await deps.ds.query('SELECT id FROM bookings WHERE payment_intent_id = ? LIMIT 1', [intentId]);
-  return row?.id ?? null;
-}
-
 export const webhookRoutes = [
   route({
     method: 'post',
@@ -76,7 +70,8 @@ export const webhookRoutes = [
         throw e;
       }
       const event = paymentEventFromStripe(verified, raw);
-      if (event.intentId && !event.checkoutId) event.checkoutId = await checkoutOfIntent(deps, event.intentId);
+      // A charge (or an intent created outside a checkout) may not carry the checkout id: the booking row knows it.
+      if (event.intentId && !event.checkoutId) event.checkoutId = await idOfIntent(deps.ds, event.intentId);
       // Records the event id (dedupe) and signals the checkout (or starts the late-payment refund);
       // never waits on a workflow. payment_intent.canceled and charge.refunded are recorded only:
       // the workflows caused them, and the booking already says what happened.

@@ -1,3 +1,4 @@
+import type { UserView } from '../../db/users.js';
 import { z } from 'zod';
 import { Roles } from '../../core/domain.js';
 import { Instant } from './common.js';
@@ -60,15 +61,7 @@ export const AuthResult = z
   })
   .meta({ id: 'AuthResult' });
 
-export interface UserRow {
-  id: number;
-  email: string;
-  name: string;
-  role: 'user' | 'admin';
-  createdAt: Date;
-}
-
-export const toUser = (u: UserRow): z.input<typeof UserSchema> => ({
+export const toUser = (u: UserView): z.input<typeof UserSchema> => ({
   id: u.id,
   email: u.email,
   name: u.name,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MovieSorts } from '../../db/queries/catalog.js';
+import { MovieSorts } from '../../db/catalog.js';
 import { Instant, IntId, page } from './common.js';
 import { DayParam, pagination } from './params.js';
 import { ShowtimeSchema } from './showtimes.js';

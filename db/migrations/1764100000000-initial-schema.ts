@@ -2,7 +2,7 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 const TABLE_OPTIONS = 'ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci';
 
-/** The whole schema of DESIGN §5, in SQL that MySQL 8.4 and MariaDB 10.11 both accept. */
+/** The release-1 schema (docs/architecture.md, Data access), in SQL that MySQL 8.4 and MariaDB 10.11 both accept. */
 export class InitialSchema1764100000000 implements MigrationInterface {
   name = 'InitialSchema1764100000000';
 

@@ -23,12 +23,12 @@ _tools_hash() {
 
 _tools_complete() {
   local bin
-  for bin in python temporal localstripe schemathesis; do
+  for bin in python temporal temporal-test-server localstripe schemathesis; do
     [[ -x "$MQ_TOOLS_VENV/bin/$bin" ]] || return 1
   done
 }
 
-# ensure_tools - install/refresh the venv if needed; export TEMPORAL_CLI,
+# ensure_tools - install/refresh the venv if needed; export TEMPORAL_CLI, TEMPORAL_TEST_SERVER,
 # LOCALSTRIPE_BIN, SCHEMATHESIS_BIN.
 ensure_tools() {
   [[ -f "$MQ_TOOLS_REQUIREMENTS" ]] || mq_die "missing $MQ_TOOLS_REQUIREMENTS"
@@ -47,6 +47,7 @@ ensure_tools() {
     exec {_mq_tools_lock}>&-
   fi
   export TEMPORAL_CLI="$MQ_TOOLS_VENV/bin/temporal"
+  export TEMPORAL_TEST_SERVER="$MQ_TOOLS_VENV/bin/temporal-test-server"
   export LOCALSTRIPE_BIN="$MQ_TOOLS_VENV/bin/localstripe"
   export SCHEMATHESIS_BIN="$MQ_TOOLS_VENV/bin/schemathesis"
 }

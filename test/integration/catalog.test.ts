@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { parseHallLayout, type HallGrid } from '../../core/hall-layout.js';
-import { insertHall, insertShowtimeWithSeats, showtimeEnd } from '../../db/venue-store.js';
+import * as halls from '../../db/halls.js';
+import * as showtimes from '../../db/showtimes.js';
 import { fixedClock } from '../support/clock.js';
 import { createTestDeps, type TestDeps } from '../support/deps.js';
 import { startTestApi, type TestApi } from '../support/http.js';
@@ -67,20 +68,19 @@ describe('catalog: movies, genres, actors, showtimes', function () {
     await movie('Gamma_Ray', 'A lab accident.', '2026-12-10', '2027-02-01', ['Sci-Fi'], ['Ana Lima']);
     await deps.ds.transaction(async (m) => {
       const grid = (layout: string[]) => parseHallLayout(layout) as HallGrid;
-      id.Main = (await insertHall(m, 'Main', grid(['RRR', 'PPP']))).id;
-      id.Side = (await insertHall(m, 'Side', grid(['RR']))).id;
+      id.Main = await halls.create(m, 'Main', grid(['RRR', 'PPP']));
+      id.Side = await halls.create(m, 'Side', grid(['RR']));
       const show = async (name: string, title: string, hall: string, startsAt: string) => {
         const start = new Date(startsAt);
-        const st = await insertShowtimeWithSeats(m, {
+        id[name] = await showtimes.create(m, {
           movieId: id[title]!,
           hallId: id[hall]!,
           startsAt: start,
-          endsAt: showtimeEnd(start, 100, 15),
+          endsAt: showtimes.showtimeEnd(start, 100, 15),
           basePrice: 1000,
           currency: 'USD',
           createdAt: new Date(NOW),
         });
-        id[name] = st.id;
       };
       await show('S1', 'Alpha Storm', 'Main', '2026-12-02T10:00:00Z');
       await show('S2', 'Beta Laughs', 'Main', '2026-12-02T14:00:00Z');

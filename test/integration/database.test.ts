@@ -1,7 +1,6 @@
 import { expect } from 'chai';
 import { QueryFailedError } from 'typeorm';
 import { seed } from '../../db/seed.js';
-import { ShowSeat } from '../../db/entities/index.js';
 import { freshDatabase, type TestDatabase } from '../support/database.js';
 import { fixedClock } from '../support/clock.js';
 
@@ -80,9 +79,10 @@ describe('database', function () {
   });
 
   it('the database itself refuses a second show seat for the same hall seat', async () => {
-    const existing = await db.ds.getRepository(ShowSeat).findOneByOrFail({ id: 1 });
-    const duplicate = { showtimeId: existing.showtimeId, hallSeatId: existing.hallSeatId, price: 1, status: 'available' as const };
-    const err = await db.ds.getRepository(ShowSeat).insert(duplicate).then(
+    const [existing]: { showtime_id: number; hall_seat_id: number }[] = await db.ds.query('SELECT showtime_id, hall_seat_id FROM show_seats WHERE id = 1');
+    const err = await db.ds
+      .query("INSERT INTO show_seats (showtime_id, hall_seat_id, price, status) VALUES (?, ?, 1, 'available')", [existing!.showtime_id, existing!.hall_seat_id])
+      .then(
       () => null,
       (e: unknown) => e,
     );

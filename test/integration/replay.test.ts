@@ -1,7 +1,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { DeterminismViolationError } from '@temporalio/workflow';
 import proto from '@temporalio/proto';
-import { Worker } from '@temporalio/worker';
+import { bundleWorkflowCode, Worker } from '@temporalio/worker';
 import { expect } from 'chai';
+import { silentSdkLogger, workflowsPath } from '../../worker/create-worker.js';
 import { workflowBundle } from '../support/worker.js';
 
 const DIR = new URL('../fixtures/histories/', import.meta.url);
@@ -15,28 +18,29 @@ describe('workflow determinism (replay of recorded histories)', function () {
   this.timeout(120_000);
   const files = readdirSync(DIR).filter((f) => f.endsWith('.pb'));
 
-  it('has recorded histories of every checkout path', () => {
-    expect(files).to.include.members([
-      'confirmed.pb',
-      'declined-then-confirmed.pb',
-      'cancelled.pb',
-      'expired.pb',
-      'hold-refused.pb',
-      'hold-provider-outage.pb',
-      'paid-at-deadline.pb',
-      'payment-mismatched.pb',
-      'booking-cancelled.pb',
-      'refund-late-payment.pb',
-      'showtime-cancelled.pb',
-      'showtime-cancelled-checkout.pb',
-    ]);
+  const paths = [
+    'confirmed.pb',
+    'declined-then-confirmed.pb',
+    'cancelled.pb',
+    'expired.pb',
+    'hold-refused.pb',
+    'hold-provider-outage.pb',
+    'paid-at-deadline.pb',
+    'payment-mismatched.pb',
+    'booking-cancelled.pb',
+    'refund-late-payment.pb',
+    'showtime-cancelled.pb',
+    'showtime-cancelled-checkout.pb',
+  ];
+
+  it('has recorded histories of every path, for release 1 and for each later shape (r2: local steps)', () => {
+    expect(files).to.include.members([...paths, ...paths.map((p) => `r2-${p}`)]);
   });
 
+  const history = (f: string) => proto.temporal.api.history.v1.History.decode(readFileSync(new URL(f, DIR)));
+
   it('every recorded history replays without nondeterminism', async () => {
-    const histories = files.map((f) => ({
-      workflowId: f,
-      history: proto.temporal.api.history.v1.History.decode(readFileSync(new URL(f, DIR))),
-    }));
+    const histories = files.map((f) => ({ workflowId: f, history: history(f) }));
     const failures: string[] = [];
     const replayed: string[] = [];
     for await (const result of Worker.runReplayHistories({ workflowBundle: await workflowBundle() }, histories)) {
@@ -45,5 +49,24 @@ describe('workflow determinism (replay of recorded histories)', function () {
     }
     expect(failures).to.deep.equal([]);
     expect(replayed.sort()).to.deep.equal([...files].sort());
+  });
+
+  it('fails with a DeterminismViolationError against an altered copy of the workflow (negative control)', async () => {
+    // The real workflows, except that the saga's undo steps run first-registered first: a checkout
+    // that gives money back would release its seats before refunding, a different command order.
+    const real = fileURLToPath(new URL('../../workflows/compensations.ts', import.meta.url));
+    const altered = fileURLToPath(new URL('../fixtures/altered-workflows/compensations.ts', import.meta.url));
+    const bundle = await bundleWorkflowCode({
+      workflowsPath: workflowsPath(),
+      logger: silentSdkLogger,
+      webpackConfigHook: (config) => ({ ...config, resolve: { ...config.resolve, alias: { ...config.resolve?.alias, [real]: altered } } }),
+    });
+    const outcome = await Worker.runReplayHistory({ workflowBundle: bundle }, history('payment-mismatched.pb')).then(
+      () => 'replayed',
+      (e: unknown) => e,
+    );
+    expect(outcome).to.be.instanceOf(DeterminismViolationError);
+    // The same bundle still replays a path that gives nothing back: only the changed order is caught.
+    await Worker.runReplayHistory({ workflowBundle: bundle }, history('confirmed.pb'));
   });
 });

@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import { issueToken } from '../../api/auth.js';
 import { parseHallLayout, type HallGrid } from '../../core/hall-layout.js';
-import { insertHall, insertShowtimeWithSeats, showtimeEnd } from '../../db/venue-store.js';
+import * as halls from '../../db/halls.js';
+import * as showtimes from '../../db/showtimes.js';
 import { fixedClock } from '../support/clock.js';
 import { createTestDeps, type TestDeps } from '../support/deps.js';
 import { startTestApi, type TestApi } from '../support/http.js';
@@ -47,20 +48,18 @@ describe('admin reports: occupancy, revenue, popular', function () {
       id[title] = Number(r.insertId);
     }
     await deps.ds.transaction(async (m) => {
-      const hall = await insertHall(m, 'Six', parseHallLayout(['RRR', 'RRR']) as HallGrid);
+      const hall = await halls.create(m, 'Six', parseHallLayout(['RRR', 'RRR']) as HallGrid);
       const show = async (name: string, title: string, startsAt: string, currency: string, basePrice: number) => {
         const start = new Date(startsAt);
-        id[name] = (
-          await insertShowtimeWithSeats(m, {
-            movieId: id[title]!,
-            hallId: hall.id,
-            startsAt: start,
-            endsAt: showtimeEnd(start, 100, 15),
-            basePrice,
-            currency,
-            createdAt: new Date(NOW),
-          })
-        ).id;
+        id[name] = await showtimes.create(m, {
+          movieId: id[title]!,
+          hallId: hall,
+          startsAt: start,
+          endsAt: showtimes.showtimeEnd(start, 100, 15),
+          basePrice,
+          currency,
+          createdAt: new Date(NOW),
+        });
       };
       await show('T1', 'Aurora', '2026-12-01T18:00:00Z', 'USD', 1000);
       await show('T2', 'Aurora', '2026-12-02T18:00:00Z', 'USD', 1000);

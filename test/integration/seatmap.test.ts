@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { parseHallLayout, type HallGrid } from '../../core/hall-layout.js';
-import { insertHall, insertShowtimeWithSeats } from '../../db/venue-store.js';
+import * as halls from '../../db/halls.js';
+import * as showtimes from '../../db/showtimes.js';
 import { fixedClock } from '../support/clock.js';
 import { createTestDeps, type TestDeps } from '../support/deps.js';
 import { startTestApi, type TestApi } from '../support/http.js';
@@ -44,13 +45,13 @@ describe('seat map: GET /showtimes/:id/seats', function () {
       ),
     ]);
     await deps.ds.transaction(async (m) => {
-      const small = await insertHall(m, 'Small', parseHallLayout(LAYOUT) as HallGrid);
-      const big = await insertHall(m, 'Big', parseHallLayout(Array(20).fill('R'.repeat(30))) as HallGrid);
+      const small = await halls.create(m, 'Small', parseHallLayout(LAYOUT) as HallGrid);
+      const big = await halls.create(m, 'Big', parseHallLayout(Array(20).fill('R'.repeat(30))) as HallGrid);
       const base = { movieId: movie.insertId, basePrice: 1000, currency: 'USD', createdAt: new Date(NOW) };
       const startsAt = new Date('2026-12-02T18:00:00Z');
       const endsAt = new Date('2026-12-02T19:45:00Z');
-      showtimeId = (await insertShowtimeWithSeats(m, { ...base, hallId: small.id, startsAt, endsAt })).id;
-      bigShowtimeId = (await insertShowtimeWithSeats(m, { ...base, hallId: big.id, startsAt, endsAt })).id;
+      showtimeId = await showtimes.create(m, { ...base, hallId: small, startsAt, endsAt });
+      bigShowtimeId = await showtimes.create(m, { ...base, hallId: big, startsAt, endsAt });
     });
     // Count the SQL statements the endpoint sends: it uses the driver's mysql2 pool directly.
     const pool = (deps.ds.driver as unknown as { pool: { query: (...args: unknown[]) => unknown } }).pool;

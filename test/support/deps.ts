@@ -9,6 +9,7 @@ import type { Config } from '../../core/config.js';
 import { createLogger } from '../../core/logger.js';
 import { createRedis } from '../../clients/redis.js';
 import { connectTemporalClient } from '../../clients/temporal.js';
+import { createSeatEventPublisher } from '../../live/publisher.js';
 import { testConfig } from './config.js';
 import { freshDatabase, type TestDatabase } from './database.js';
 
@@ -37,6 +38,7 @@ export async function createTestDeps(
   const log = createLogger(config.LOG_LEVEL, { suite });
   const redis: Redis = createRedis(config.REDIS_URL, `test-${suite}`, log);
   const temporal: Client = await connectTemporalClient(config);
+  const publisher = createSeatEventPublisher(config.REDIS_URL, config.REDIS_PREFIX, log);
   return {
     config,
     ds: db.ds,
@@ -44,11 +46,13 @@ export async function createTestDeps(
     redis,
     temporal,
     payments: new MockProvider(db.ds, clock),
+    publisher,
     clock,
     log,
     async close() {
       await temporal.connection.close();
       redis.disconnect();
+      await publisher.close();
       await db.drop();
     },
   };

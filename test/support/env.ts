@@ -10,4 +10,6 @@ export const testEnv = {
   temporalNamespace: process.env.TEMPORAL_NAMESPACE ?? 'default',
   stripeApiUrl: process.env.STRIPE_API_URL,
   chromiumPath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  /** Temporal's time-skipping test server, installed by scripts/test into .tools/. */
+  temporalTestServer: process.env.TEMPORAL_TEST_SERVER ?? new URL('../../.tools/venv/bin/temporal-test-server', import.meta.url).pathname,
 };

@@ -3,8 +3,9 @@ import { issueToken } from '../../api/auth.js';
 import type { AppDeps } from '../../api/deps.js';
 import type { Role } from '../../core/domain.js';
 import { parseHallLayout } from '../../core/hall-layout.js';
-import { Movie } from '../../db/entities/index.js';
-import { insertHall, insertShowtimeWithSeats, showtimeEnd } from '../../db/venue-store.js';
+import { createMovie } from '../../db/catalog.js';
+import * as halls from '../../db/halls.js';
+import * as showtimes from '../../db/showtimes.js';
 
 let counter = 0;
 const unique = (): string => `${process.pid}-${Date.now().toString(36)}-${++counter}`;
@@ -54,9 +55,9 @@ export async function createShowtime(
   const now = new Date();
   const startsAt = new Date(now.getTime() + (opts.startsInMinutes ?? 24 * 60) * 60_000);
   return ds.transaction(async (m) => {
-    const movie = await m.save(
-      Movie,
-      m.create(Movie, {
+    const movieId = await createMovie(
+      m,
+      {
         title: `Test Movie ${unique()}`,
         synopsis: 'A test.',
         runtimeMin: 100,
@@ -65,21 +66,21 @@ export async function createShowtime(
         releaseDate: '2026-01-01',
         availableFrom: new Date(now.getTime() - 86_400_000),
         availableUntil: new Date(now.getTime() + 90 * 86_400_000),
-        createdAt: now,
-      }),
+      },
+      now,
     );
-    const hall = await insertHall(m, `Hall ${unique()}`, grid);
-    const st = await insertShowtimeWithSeats(m, {
-      movieId: movie.id,
-      hallId: hall.id,
+    const hallId = await halls.create(m, `Hall ${unique()}`, grid);
+    const showtimeId = await showtimes.create(m, {
+      movieId,
+      hallId,
       startsAt,
-      endsAt: showtimeEnd(startsAt, movie.runtimeMin, 15),
+      endsAt: showtimes.showtimeEnd(startsAt, 100, 15),
       basePrice: opts.basePrice ?? 1000,
       currency: 'USD',
       createdAt: now,
     });
-    const seats: { id: number }[] = await m.query('SELECT id FROM show_seats WHERE showtime_id = ? ORDER BY id', [st.id]);
-    return { showtimeId: st.id, hallId: hall.id, movieId: movie.id, seatIds: seats.map((s) => Number(s.id)), startsAt };
+    const seats: { id: number }[] = await m.query('SELECT id FROM show_seats WHERE showtime_id = ? ORDER BY id', [showtimeId]);
+    return { showtimeId, hallId, movieId, seatIds: seats.map((s) => Number(s.id)), startsAt };
   });
 }
 

@@ -1,22 +1,28 @@
 /**
- * Records real checkout histories as replay fixtures (test/fixtures/histories).
- * Run it when the workflows gain a new path: `npx tsx test/support/record-histories.ts`
- * (needs MySQL, Redis and a Temporal server as for the integration tests).
- * Fixtures already there are kept: they are the histories of older code that
- * the current code must still replay.
+ * Records real histories as replay fixtures (test/fixtures/histories), one per
+ * scenario, named `<shape>-<scenario>.pb`:
+ * `npx tsx test/support/record-histories.ts r2` (needs MySQL, Redis and a
+ * Temporal server as for the integration tests). Run it with a new shape name
+ * when the workflows' command sequence changes (behind `patched()`); release
+ * 1's files carry no shape. Fixtures already there are never re-recorded: they
+ * are the histories of older code that the current code must still replay.
  */
 import { existsSync, writeFileSync } from 'node:fs';
 import proto from '@temporalio/proto';
 import { MOCK_CARDS } from '../../payments/mock-provider.js';
 import { PaymentProviderError, type PaymentProvider } from '../../payments/provider.js';
 import { ingestPaymentEvent } from '../../api/payment-events.js';
-import { paymentSucceededSignal } from '../../workflows/contracts.js';
+import { WithStartWorkflowOperation } from '@temporalio/client';
+import { newCheckoutId } from '../../core/ids.js';
+import { holdUpdate, paymentSucceededSignal } from '../../workflows/contracts.js';
 import { createTestDeps } from './deps.js';
 import { createShowtime, createUser, eventually } from './fixtures.js';
 import { startTestApi } from './http.js';
 import { startTestWorker } from './worker.js';
 
 const DIR = new URL('../fixtures/histories/', import.meta.url);
+const shape = process.argv[2];
+if (!shape || !/^r\d+$/.test(shape)) throw new Error('usage: record-histories.ts <shape, e.g. r2>');
 
 const deps = await createTestDeps('record_histories', { config: { HOLD_TTL_SECONDS: '2' } });
 // The provider the worker and API use; `outage` makes every intent creation fail as a provider outage would.
@@ -117,15 +123,15 @@ try {
     'showtime-cancelled': async () => `cancel-showtime-${cancelledShowtimeId}`,
     'hold-refused': async () => {
       await hold([show.seatIds[6]!]);
-      const other = await createUser(deps);
-      // With an Idempotency-Key the API skips its early seat check, so the refusal happens in the workflow.
-      const res = await api.request('POST', '/api/v1/checkouts', {
-        token: other.token,
-        body: { showtimeId: show.showtimeId, seatIds: [show.seatIds[6]!] },
-        headers: { 'Idempotency-Key': 'record-refused' },
-      });
-      if (res.status !== 409) throw new Error(`expected a refused hold, got ${res.status}`);
-      return lastWorkflowOf(other.id);
+      // The API refuses taken seats before a workflow starts; this starts one as the API would, so the row lock refuses it.
+      const checkoutId = newCheckoutId();
+      const input = { checkoutId, userId: user.id, showtimeId: show.showtimeId, seatIds: [show.seatIds[6]!], requestHash: 'refused', idempotencyKey: null };
+      const start = new WithStartWorkflowOperation('checkoutWorkflow', { workflowId: checkoutId, taskQueue: deps.config.TASK_QUEUE, args: [input], workflowIdConflictPolicy: 'FAIL' });
+      await deps.temporal.workflow.executeUpdateWithStart(holdUpdate, { args: [{ requestHash: 'refused' }], startWorkflowOperation: start }).then(
+        () => Promise.reject(new Error('expected a refused hold')),
+        () => undefined,
+      );
+      return checkoutId;
     },
   };
 
@@ -135,7 +141,7 @@ try {
   }
 
   for (const [name, run] of Object.entries(scenarios)) {
-    const file = new URL(`${name}.pb`, DIR);
+    const file = new URL(`${shape}-${name}.pb`, DIR);
     if (existsSync(file)) continue;
     const id = await run();
     const handle = deps.temporal.workflow.getHandle(id);

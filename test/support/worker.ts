@@ -8,6 +8,13 @@ import type { TestDeps } from './deps.js';
 let bundle: Promise<WorkflowBundle> | undefined;
 let runtimeInstalled = false;
 
+/** The SDK runtime of the test process, once: quiet, and no signal handlers of its own. */
+export function installTestRuntime(): void {
+  if (runtimeInstalled) return;
+  runtimeInstalled = true;
+  Runtime.install({ shutdownSignals: [], logger: silentSdkLogger });
+}
+
 /** The workflow bundle, built once per test run (webpack is the slow part). */
 export const workflowBundle = (): Promise<WorkflowBundle> => (bundle ??= bundleWorkflows());
 
@@ -47,10 +54,7 @@ export interface TestWorker {
 
 /** A real Temporal worker, in process, on the suite's own task queue, with activities built from the suite's deps. */
 export async function startTestWorker(deps: TestDeps, opts: { publisher?: SeatEventPublisher } = {}): Promise<TestWorker> {
-  if (!runtimeInstalled) {
-    runtimeInstalled = true;
-    Runtime.install({ shutdownSignals: [], logger: silentSdkLogger });
-  }
+  installTestRuntime();
   const publisher = recordingPublisher(opts.publisher);
   const connection = await NativeConnection.connect({ address: deps.config.TEMPORAL_ADDRESS });
   const worker = await createCheckoutWorker({

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import type { SeatStatus } from '../../core/domain.js';
 import { AppError } from '../../core/errors.js';
 import { assertSeatCount, assertSeatsBelong, assertSeatsFree, assertShowtimeOpen } from '../../core/hold-rules.js';
 
@@ -33,7 +34,7 @@ describe('hold rules', () => {
   });
 
   it('a seat is taken when booked or held by another checkout until later; expired or own holds are free', () => {
-    const seat = (id: number, status: string, checkoutId: string | null, heldUntil: string | null) => ({ id, status, checkoutId, heldUntil: heldUntil ? new Date(heldUntil) : null });
+    const seat = (id: number, status: SeatStatus, checkoutId: string | null, heldUntil: string | null) => ({ id, status, checkoutId, heldUntil: heldUntil ? new Date(heldUntil) : null });
     const seats = [
       seat(4, 'booked', null, null),
       seat(1, 'held', 'chk_other', '2026-12-01T12:05:00Z'),

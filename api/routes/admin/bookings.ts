@@ -5,7 +5,8 @@ import type { cancelShowtimeWorkflow } from '../../../workflows/refunds.js';
 import { route } from '../../route.js';
 import { IdParams, page } from '../../schemas/common.js';
 import { AdminBooking, AdminBookingListQuery, CancelBody, ShowtimeCancelled } from '../../schemas/checkout.js';
-import { findBookings } from '../../views/bookings.js';
+import { findBookings } from '../../../db/bookings.js';
+import * as showtimes from '../../../db/showtimes.js';
 
 const TAGS = ['Admin'];
 
@@ -49,8 +50,7 @@ export const adminBookingRoutes = [
     body: CancelBody,
     responses: { 200: { description: 'Cancelled; refunds run durably in the background', schema: ShowtimeCancelled } },
     handler: async ({ params, body }, deps) => {
-      const [st]: { id: number }[] = await deps.ds.query('SELECT id FROM showtimes WHERE id = ?', [params.id]);
-      if (!st) throw notFound('showtime', params.id);
+      if (!(await showtimes.exists(deps.ds, params.id))) throw notFound('showtime', params.id);
       const input: CancelShowtimeInput = { showtimeId: params.id, reason: body.reason ?? 'showtime cancelled by the cinema' };
       const handle = await deps.temporal.workflow.start<typeof cancelShowtimeWorkflow>('cancelShowtimeWorkflow', {
         workflowId: cancelShowtimeWorkflowId(params.id),

@@ -1,20 +1,15 @@
 import { conflict, notFound, validationFailed } from '../../../core/errors.js';
 import { parseHallLayout, type HallGrid } from '../../../core/hall-layout.js';
-import { getHall, listHalls } from '../../../db/queries/halls.js';
-import { insertHall } from '../../../db/venue-store.js';
+import * as halls from '../../../db/halls.js';
+import { getHall, listHalls } from '../../../db/halls.js';
+import * as seats from '../../../db/seats.js';
+import * as showtimes from '../../../db/showtimes.js';
+import { inTransaction, isDuplicateKey } from '../../../db/sql.js';
+import { publishCommitted, rebuilt } from '../../../live/publisher.js';
 import { route } from '../../route.js';
 import { HallCreateBody, HallPage, HallPatchBody, HallQuery, HallSchema } from '../../schemas/admin.js';
 import { IdParams } from '../../schemas/common.js';
-import {
-  bumpSeatVersions,
-  customerActivity,
-  errorReply,
-  hasCustomers,
-  inTransaction,
-  isDuplicateKey,
-  materialiseShowSeats,
-  tags,
-} from './support.js';
+import { errorReply, tags } from './support.js';
 
 /** 400 listing every problem of an unusable layout. */
 function gridOf(layout: string[]): HallGrid {
@@ -67,7 +62,7 @@ export const adminHallRoutes = [
       const grid = gridOf(body.layout);
       let id: number;
       try {
-        id = (await inTransaction(deps, (m) => insertHall(m, body.name, grid))).id;
+        id = await inTransaction(deps.ds, (tx) => halls.create(tx, body.name, grid));
       } catch (e) {
         if (isDuplicateKey(e)) throw duplicateName(body.name);
         throw e;
@@ -90,35 +85,29 @@ export const adminHallRoutes = [
     },
     handler: async ({ params, body }, deps) => {
       const grid = body.layout ? gridOf(body.layout) : undefined;
+      let bumped: { showtimeId: number; version: number }[];
       try {
-        await inTransaction(deps, async (m) => {
-          const [hall] = await m.query('SELECT id FROM halls WHERE id = ? FOR UPDATE', [params.id]);
-          if (!hall) throw notFound('hall', params.id);
-          if (body.name !== undefined) await m.query('UPDATE halls SET name = ? WHERE id = ?', [body.name, params.id]);
-          if (!grid || (await getHall(m, params.id))?.layout.join('\n') === body.layout!.join('\n')) return;
+        bumped = await inTransaction(deps.ds, async (tx) => {
+          if ((await halls.lock(tx, [params.id])).length === 0) throw notFound('hall', params.id);
+          if (body.name !== undefined) await halls.rename(tx, params.id, body.name);
+          if (!grid || (await getHall(tx, params.id))?.layout.join('\n') === body.layout!.join('\n')) return [];
           // New showtimes in this hall wait for the hall lock we hold, so this list is complete.
-          const showtimes: { id: number; base_price: number }[] = await m.query(
-            'SELECT id, base_price FROM showtimes WHERE hall_id = ? ORDER BY id',
-            [params.id],
-          );
-          const ids = showtimes.map((s) => s.id);
-          const activity = await customerActivity(m, ids);
-          if (hasCustomers(activity)) {
+          const inHall = await showtimes.ofHall(tx, params.id);
+          const ids = inHall.map((s) => s.id);
+          const activity = await showtimes.customerActivity(tx, ids);
+          if (showtimes.hasCustomers(activity)) {
             throw conflict('The layout cannot change: showtimes in this hall have bookings or held/booked seats', activity);
           }
-          if (ids.length) await m.query('DELETE FROM show_seats WHERE showtime_id IN (?)', [ids]);
-          await m.query('DELETE FROM hall_seats WHERE hall_id = ?', [params.id]);
-          await m.query('UPDATE halls SET `rows` = ?, cols = ? WHERE id = ?', [grid.rows, grid.cols, params.id]);
-          await m.query('INSERT INTO hall_seats (hall_id, row_label, number, seat_type, grid_row, grid_col) VALUES ?', [
-            grid.seats.map((s) => [params.id, s.rowLabel, s.number, s.seatType, s.gridRow, s.gridCol]),
-          ]);
-          await materialiseShowSeats(m, params.id, showtimes.map((s) => ({ id: s.id, basePrice: s.base_price })));
-          await bumpSeatVersions(m, ids);
+          await seats.removeOfShowtimes(tx, ids);
+          await halls.relayout(tx, params.id, grid);
+          await seats.materialise(tx, params.id, inHall);
+          return showtimes.bumpSeatVersions(tx, ids);
         });
       } catch (e) {
         if (isDuplicateKey(e) && body.name !== undefined) throw duplicateName(body.name);
         throw e;
       }
+      await publishCommitted(deps.publisher, bumped.map(rebuilt), deps.log);
       return { body: await getHall(deps.ds, params.id) };
     },
   }),
@@ -135,12 +124,11 @@ export const adminHallRoutes = [
       409: errorReply('Showtimes use this hall'),
     },
     handler: async ({ params }, deps) => {
-      await inTransaction(deps, async (m) => {
-        const [hall] = await m.query('SELECT id FROM halls WHERE id = ? FOR UPDATE', [params.id]);
-        if (!hall) throw notFound('hall', params.id);
-        const [used]: { n: number }[] = await m.query('SELECT COUNT(*) AS n FROM showtimes WHERE hall_id = ?', [params.id]);
-        if (Number(used?.n) > 0) throw conflict('Showtimes use this hall; delete them first', { showtimes: Number(used?.n) });
-        await m.query('DELETE FROM halls WHERE id = ?', [params.id]);
+      await inTransaction(deps.ds, async (tx) => {
+        if ((await halls.lock(tx, [params.id])).length === 0) throw notFound('hall', params.id);
+        const used = await showtimes.countOfHall(tx, params.id);
+        if (used > 0) throw conflict('Showtimes use this hall; delete them first', { showtimes: used });
+        await halls.remove(tx, params.id);
       });
       return { status: 204 };
     },

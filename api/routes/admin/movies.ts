@@ -1,40 +1,19 @@
-import type { EntityManager } from 'typeorm';
 import { conflict, notFound, validationFailed } from '../../../core/errors.js';
-import { getMovieDetail } from '../../../db/queries/catalog.js';
+import * as bookings from '../../../db/bookings.js';
+import { createMovie, getMovieDetail, movieWindow, removeMovie, setCast, setGenres, updateMovie } from '../../../db/catalog.js';
+import * as showtimes from '../../../db/showtimes.js';
+import { inTransaction } from '../../../db/sql.js';
 import type { AppDeps } from '../../deps.js';
 import { route } from '../../route.js';
 import { MovieCreateBody, MoviePatchBody } from '../../schemas/admin.js';
 import { MovieDetailSchema } from '../../schemas/catalog.js';
 import { IdParams } from '../../schemas/common.js';
-import { assertExist, errorReply, inTransaction, tags } from './support.js';
-
-async function setGenres(m: EntityManager, movieId: number, genreIds: number[]): Promise<void> {
-  await assertExist(m, 'genres', genreIds);
-  await m.query('DELETE FROM movie_genres WHERE movie_id = ?', [movieId]);
-  if (genreIds.length) await m.query('INSERT INTO movie_genres (movie_id, genre_id) VALUES ?', [genreIds.map((g) => [movieId, g])]);
-}
-
-async function setCast(m: EntityManager, movieId: number, actorIds: number[]): Promise<void> {
-  await assertExist(m, 'actors', actorIds);
-  await m.query('DELETE FROM movie_actors WHERE movie_id = ?', [movieId]);
-  if (actorIds.length) {
-    await m.query('INSERT INTO movie_actors (movie_id, actor_id, billing_order) VALUES ?', [
-      actorIds.map((a, i) => [movieId, a, i + 1]),
-    ]);
-  }
-}
+import { errorReply, tags } from './support.js';
 
 async function detail(deps: AppDeps, id: number) {
   const movie = await getMovieDetail(deps.ds, id, deps.clock.now());
   if (!movie) throw notFound('movie', id);
   return movie;
-}
-
-interface MovieRow {
-  id: number;
-  runtime_min: number;
-  available_from: Date;
-  available_until: Date;
 }
 
 export const adminMovieRoutes = [
@@ -50,25 +29,13 @@ export const adminMovieRoutes = [
       422: errorReply('A genre or actor id does not exist'),
     },
     handler: async ({ body }, deps) => {
-      const id = await inTransaction(deps, async (m) => {
-        const result: { insertId: number } = await m.query(
-          `INSERT INTO movies (title, synopsis, runtime_min, rating, poster_url, release_date, available_from, available_until, created_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-          [
-            body.title,
-            body.synopsis,
-            body.runtimeMin,
-            body.rating,
-            body.posterUrl,
-            body.releaseDate,
-            new Date(body.availableFrom),
-            new Date(body.availableUntil),
-            deps.clock.now(),
-          ],
-        );
-        await setGenres(m, result.insertId, body.genreIds);
-        await setCast(m, result.insertId, body.actorIds);
-        return result.insertId;
+      const { genreIds, actorIds, ...fields } = body;
+      const id = await inTransaction(deps.ds, async (tx) => {
+        const window = { availableFrom: new Date(fields.availableFrom), availableUntil: new Date(fields.availableUntil) };
+        const movieId = await createMovie(tx, { ...fields, ...window }, deps.clock.now());
+        await setGenres(tx, movieId, genreIds);
+        await setCast(tx, movieId, actorIds);
+        return movieId;
       });
       return { status: 201, body: await detail(deps, id) };
     },
@@ -88,59 +55,37 @@ export const adminMovieRoutes = [
       422: errorReply('A genre or actor id does not exist'),
     },
     handler: async ({ params, body }, deps) => {
-      await inTransaction(deps, async (m) => {
-        const [movie]: MovieRow[] = await m.query(
-          'SELECT id, runtime_min, available_from, available_until FROM movies WHERE id = ? FOR UPDATE',
-          [params.id],
-        );
+      await inTransaction(deps.ds, async (tx) => {
+        const movie = await movieWindow(tx, params.id, 'update');
         if (!movie) throw notFound('movie', params.id);
-        const from = body.availableFrom ? new Date(body.availableFrom) : movie.available_from;
-        const until = body.availableUntil ? new Date(body.availableUntil) : movie.available_until;
+        const from = body.availableFrom ? new Date(body.availableFrom) : movie.availableFrom;
+        const until = body.availableUntil ? new Date(body.availableUntil) : movie.availableUntil;
         if (until <= from) {
           throw validationFailed('availableUntil must be after availableFrom', {
             availableFrom: from.toISOString(),
             availableUntil: until.toISOString(),
           });
         }
-        const runtimeChanged = body.runtimeMin !== undefined && body.runtimeMin !== movie.runtime_min;
-        const windowChanged = from.getTime() !== movie.available_from.getTime() || until.getTime() !== movie.available_until.getTime();
+        const runtimeChanged = body.runtimeMin !== undefined && body.runtimeMin !== movie.runtimeMin;
+        const windowChanged = from.getTime() !== movie.availableFrom.getTime() || until.getTime() !== movie.availableUntil.getTime();
         if (runtimeChanged || windowChanged) {
-          const upcoming: { id: number; starts_at: Date; ends_at: Date }[] = await m.query(
-            `SELECT id, starts_at, ends_at FROM showtimes WHERE movie_id = ? AND status = 'scheduled' AND starts_at > ?
-             ORDER BY starts_at LOCK IN SHARE MODE`,
-            [params.id, deps.clock.now()],
-          );
+          const upcoming = await showtimes.upcomingOfMovie(tx, params.id, deps.clock.now(), 'starts_at');
           if (runtimeChanged && upcoming.length > 0) {
             throw conflict('The runtime cannot change while the movie has upcoming showtimes', {
               showtimeIds: upcoming.map((s) => s.id),
             });
           }
-          const outside = upcoming.filter((s) => s.starts_at < from || s.ends_at > until);
+          const outside = upcoming.filter((s) => s.startsAt < from || s.endsAt > until);
           if (outside.length > 0) {
             throw conflict('Upcoming showtimes would fall outside the new screening window', {
               showtimeIds: outside.map((s) => s.id),
             });
           }
         }
-        const columns: [string, unknown][] = [
-          ['title', body.title],
-          ['synopsis', body.synopsis],
-          ['runtime_min', body.runtimeMin],
-          ['rating', body.rating],
-          ['poster_url', body.posterUrl],
-          ['release_date', body.releaseDate],
-          ['available_from', body.availableFrom && from],
-          ['available_until', body.availableUntil && until],
-        ];
-        const set = columns.filter(([, v]) => v !== undefined);
-        if (set.length) {
-          await m.query(`UPDATE movies SET ${set.map(([c]) => `${c} = ?`).join(', ')} WHERE id = ?`, [
-            ...set.map(([, v]) => v),
-            params.id,
-          ]);
-        }
-        if (body.genreIds) await setGenres(m, params.id, body.genreIds);
-        if (body.actorIds) await setCast(m, params.id, body.actorIds);
+        const { genreIds, actorIds, availableFrom, availableUntil, ...fields } = body;
+        await updateMovie(tx, params.id, { ...fields, availableFrom: availableFrom ? from : undefined, availableUntil: availableUntil ? until : undefined });
+        if (genreIds) await setGenres(tx, params.id, genreIds);
+        if (actorIds) await setCast(tx, params.id, actorIds);
       });
       return { body: await detail(deps, params.id) };
     },
@@ -158,27 +103,18 @@ export const adminMovieRoutes = [
       409: errorReply('The movie has upcoming showtimes or showtimes with bookings'),
     },
     handler: async ({ params }, deps) => {
-      await inTransaction(deps, async (m) => {
-        const [movie] = await m.query('SELECT id FROM movies WHERE id = ? FOR UPDATE', [params.id]);
-        if (!movie) throw notFound('movie', params.id);
-        const upcoming: { id: number }[] = await m.query(
-          "SELECT id FROM showtimes WHERE movie_id = ? AND status = 'scheduled' AND ends_at > ? LOCK IN SHARE MODE",
-          [params.id, deps.clock.now()],
-        );
+      await inTransaction(deps.ds, async (tx) => {
+        if (!(await movieWindow(tx, params.id, 'update'))) throw notFound('movie', params.id);
+        const upcoming = await showtimes.upcomingOfMovie(tx, params.id, deps.clock.now(), 'ends_at');
         if (upcoming.length > 0) {
           throw conflict('The movie has upcoming showtimes; cancel or delete them first', {
             showtimeIds: upcoming.map((s) => s.id),
           });
         }
-        const [booked]: { n: number }[] = await m.query(
-          'SELECT COUNT(*) AS n FROM bookings b JOIN showtimes st ON st.id = b.showtime_id WHERE st.movie_id = ?',
-          [params.id],
-        );
-        if (Number(booked?.n) > 0) {
-          throw conflict('The movie has showtimes with bookings; they are kept for the records', { bookings: Number(booked?.n) });
-        }
-        await m.query('DELETE FROM showtimes WHERE movie_id = ?', [params.id]);
-        await m.query('DELETE FROM movies WHERE id = ?', [params.id]);
+        const booked = await bookings.countOfMovie(tx, params.id);
+        if (booked > 0) throw conflict('The movie has showtimes with bookings; they are kept for the records', { bookings: booked });
+        await showtimes.removeOfMovie(tx, params.id);
+        await removeMovie(tx, params.id);
       });
       return { status: 204 };
     },

@@ -1,9 +1,11 @@
 import { conflict, notFound } from '../../../core/errors.js';
+import { createNamed, removeNamed, renameNamed } from '../../../db/catalog.js';
+import { isDuplicateKey } from '../../../db/sql.js';
 import { route } from '../../route.js';
 import { ActorBody, GenreBody } from '../../schemas/admin.js';
 import { ActorSchema, GenreSchema } from '../../schemas/catalog.js';
 import { IdParams } from '../../schemas/common.js';
-import { errorReply, isDuplicateKey, tags } from './support.js';
+import { errorReply, tags } from './support.js';
 
 /** Create / rename / delete for the two name-only catalog tables. Reads are the public GET /genres and GET /actors. */
 function nameCrud(opts: {
@@ -28,8 +30,7 @@ function nameCrud(opts: {
       responses: { 201: { description: `The new ${noun}`, schema }, ...extra },
       handler: async ({ body: b }, deps) => {
         try {
-          const r: { insertId: number } = await deps.ds.query(`INSERT INTO ${table} (name) VALUES (?)`, [b.name]);
-          return { status: 201, body: { id: r.insertId, name: b.name } };
+          return { status: 201, body: { id: await createNamed(deps.ds, table, b.name), name: b.name } };
         } catch (e) {
           if (isDuplicateKey(e)) throw duplicate(b.name);
           throw e;
@@ -47,9 +48,7 @@ function nameCrud(opts: {
       responses: { 200: { description: `The ${noun}`, schema }, ...extra },
       handler: async ({ params, body: b }, deps) => {
         try {
-          const [found] = await deps.ds.query(`SELECT id FROM ${table} WHERE id = ?`, [params.id]);
-          if (!found) throw notFound(noun, params.id);
-          await deps.ds.query(`UPDATE ${table} SET name = ? WHERE id = ?`, [b.name, params.id]);
+          if (!(await renameNamed(deps.ds, table, params.id, b.name))) throw notFound(noun, params.id);
           return { body: { id: params.id, name: b.name } };
         } catch (e) {
           if (isDuplicateKey(e)) throw duplicate(b.name);
@@ -66,8 +65,7 @@ function nameCrud(opts: {
       params: IdParams,
       responses: { 204: { description: 'Deleted' } },
       handler: async ({ params }, deps) => {
-        const r: { affectedRows: number } = await deps.ds.query(`DELETE FROM ${table} WHERE id = ?`, [params.id]);
-        if (r.affectedRows === 0) throw notFound(noun, params.id);
+        if (!(await removeNamed(deps.ds, table, params.id))) throw notFound(noun, params.id);
         return { status: 204 };
       },
     }),

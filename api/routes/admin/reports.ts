@@ -1,5 +1,5 @@
 import { validationFailed } from '../../../core/errors.js';
-import { occupancy, popular, revenue, type Range } from '../../../db/queries/reports.js';
+import { occupancy, popular, revenue, type Range } from '../../../db/reports.js';
 import type { AppDeps } from '../../deps.js';
 import { route } from '../../route.js';
 import { addDays, dayString, startOfUtcDay, utcDayRange } from '../../schemas/params.js';

@@ -1,22 +1,18 @@
-import type { EntityManager } from 'typeorm';
 import { AppError, conflict, notFound, unprocessable } from '../../../core/errors.js';
-import { findShowtimes, getShowtime } from '../../../db/queries/showtimes.js';
-import { insertShowtimeWithSeats, showtimeEnd } from '../../../db/venue-store.js';
+import { movieWindow } from '../../../db/catalog.js';
+import * as halls from '../../../db/halls.js';
+import * as seats from '../../../db/seats.js';
+import * as showtimes from '../../../db/showtimes.js';
+import { findShowtimes, getShowtime, showtimeEnd } from '../../../db/showtimes.js';
+import { inTransaction, type Sql } from '../../../db/sql.js';
+import { publishCommitted, rebuilt } from '../../../live/publisher.js';
 import type { AppDeps } from '../../deps.js';
 import { route } from '../../route.js';
 import { AdminShowtimeQuery, ShowtimeCreateBody, ShowtimePatchBody } from '../../schemas/admin.js';
 import { IdParams } from '../../schemas/common.js';
 import { addDays, utcDayRange } from '../../schemas/params.js';
 import { ShowtimePage, ShowtimeSchema } from '../../schemas/showtimes.js';
-import {
-  bumpSeatVersions,
-  customerActivity,
-  errorReply,
-  hasCustomers,
-  inTransaction,
-  materialiseShowSeats,
-  tags,
-} from './support.js';
+import { errorReply, tags } from './support.js';
 
 interface Slot {
   movieId: number;
@@ -31,39 +27,30 @@ interface Slot {
  * showtime of the hall overlaps [startsAt, endsAt) (touching is fine).
  * Returns the computed end.
  */
-async function checkSlot(m: EntityManager, deps: AppDeps, slot: Slot, ignoreShowtimeId?: number): Promise<Date> {
-  const [movie]: { runtime_min: number; available_from: Date; available_until: Date }[] = await m.query(
-    'SELECT runtime_min, available_from, available_until FROM movies WHERE id = ? LOCK IN SHARE MODE',
-    [slot.movieId],
-  );
+async function checkSlot(tx: Sql, deps: AppDeps, slot: Slot, ignoreShowtimeId?: number): Promise<Date> {
+  const movie = await movieWindow(tx, slot.movieId, 'share');
   if (!movie) throw unprocessable(`Movie ${slot.movieId} does not exist`, { field: 'movieId' });
-  const endsAt = showtimeEnd(slot.startsAt, movie.runtime_min, deps.config.CLEANING_BUFFER_MINUTES);
+  const endsAt = showtimeEnd(slot.startsAt, movie.runtimeMin, deps.config.CLEANING_BUFFER_MINUTES);
   if (slot.startsAt <= deps.clock.now()) {
     throw unprocessable('A showtime must start in the future', { startsAt: slot.startsAt.toISOString() });
   }
-  if (slot.startsAt < movie.available_from || endsAt > movie.available_until) {
+  if (slot.startsAt < movie.availableFrom || endsAt > movie.availableUntil) {
     throw unprocessable("The showtime must lie inside the movie's screening window", {
       startsAt: slot.startsAt.toISOString(),
       endsAt: endsAt.toISOString(),
-      availableFrom: movie.available_from.toISOString(),
-      availableUntil: movie.available_until.toISOString(),
+      availableFrom: movie.availableFrom.toISOString(),
+      availableUntil: movie.availableUntil.toISOString(),
     });
   }
-  // A locking read: it sees every committed showtime even if this transaction's snapshot is older.
-  const [clash]: { id: number; movie_id: number; starts_at: Date; ends_at: Date }[] = await m.query(
-    `SELECT id, movie_id, starts_at, ends_at FROM showtimes
-     WHERE hall_id = ? AND status = 'scheduled' AND starts_at < ? AND ends_at > ? AND id <> ?
-     ORDER BY starts_at LIMIT 1 LOCK IN SHARE MODE`,
-    [slot.hallId, endsAt, slot.startsAt, ignoreShowtimeId ?? 0],
-  );
+  const clash = await showtimes.firstClash(tx, slot.hallId, slot.startsAt, endsAt, ignoreShowtimeId);
   if (clash) {
-    throw new AppError('SHOWTIME_OVERLAP', `The hall is busy until ${clash.ends_at.toISOString()} with showtime ${clash.id}`, {
+    throw new AppError('SHOWTIME_OVERLAP', `The hall is busy until ${clash.endsAt.toISOString()} with showtime ${clash.id}`, {
       conflictingShowtime: {
         id: clash.id,
-        movieId: clash.movie_id,
+        movieId: clash.movieId,
         hallId: slot.hallId,
-        startsAt: clash.starts_at.toISOString(),
-        endsAt: clash.ends_at.toISOString(),
+        startsAt: clash.startsAt.toISOString(),
+        endsAt: clash.endsAt.toISOString(),
       },
       requested: { startsAt: slot.startsAt.toISOString(), endsAt: endsAt.toISOString() },
     });
@@ -72,10 +59,9 @@ async function checkSlot(m: EntityManager, deps: AppDeps, slot: Slot, ignoreShow
 }
 
 /** Locks hall rows in id order (two creates in one hall serialise here); 422 for a missing hall. */
-async function lockHalls(m: EntityManager, hallIds: number[]): Promise<void> {
-  const ids = [...new Set(hallIds)].sort((a, b) => a - b);
-  const found: { id: number }[] = await m.query('SELECT id FROM halls WHERE id IN (?) ORDER BY id FOR UPDATE', [ids]);
-  const missing = ids.filter((id) => !found.some((f) => Number(f.id) === id));
+async function lockHalls(tx: Sql, hallIds: number[]): Promise<void> {
+  const found = await halls.lock(tx, hallIds);
+  const missing = [...new Set(hallIds)].filter((id) => !found.includes(id));
   if (missing.length) throw unprocessable(`Hall ${missing.join(', ')} does not exist`, { field: 'hallId' });
 }
 
@@ -128,10 +114,10 @@ export const adminShowtimeRoutes = [
     },
     handler: async ({ body }, deps) => {
       const startsAt = new Date(body.startsAt);
-      const id = await inTransaction(deps, async (m) => {
-        await lockHalls(m, [body.hallId]);
-        const endsAt = await checkSlot(m, deps, { movieId: body.movieId, hallId: body.hallId, startsAt });
-        const st = await insertShowtimeWithSeats(m, {
+      const id = await inTransaction(deps.ds, async (tx) => {
+        await lockHalls(tx, [body.hallId]);
+        const endsAt = await checkSlot(tx, deps, { movieId: body.movieId, hallId: body.hallId, startsAt });
+        return showtimes.create(tx, {
           movieId: body.movieId,
           hallId: body.hallId,
           startsAt,
@@ -140,7 +126,6 @@ export const adminShowtimeRoutes = [
           currency: body.currency,
           createdAt: deps.clock.now(),
         });
-        return st.id;
       });
       return { status: 201, body: await view(deps, id) };
     },
@@ -160,45 +145,35 @@ export const adminShowtimeRoutes = [
       422: errorReply('Unknown hall, a start in the past, or outside the movie’s screening window'),
     },
     handler: async ({ params, body }, deps) => {
-      await inTransaction(deps, async (m) => {
-        const [peek]: { hall_id: number }[] = await m.query('SELECT hall_id FROM showtimes WHERE id = ?', [params.id]);
-        if (!peek) throw notFound('showtime', params.id);
-        await lockHalls(m, [peek.hall_id, body.hallId ?? peek.hall_id]);
+      const bumped = await inTransaction(deps.ds, async (tx) => {
+        const hallBefore = await showtimes.hallOf(tx, params.id);
+        if (hallBefore === null) throw notFound('showtime', params.id);
+        await lockHalls(tx, [hallBefore, body.hallId ?? hallBefore]);
         // Seats first, then the showtime row: the order a checkout's hold takes its locks in.
-        const activity = await customerActivity(m, [params.id]);
-        const [current]: { hall_id: number; movie_id: number; starts_at: Date; base_price: number; currency: string; status: string }[] =
-          await m.query('SELECT hall_id, movie_id, starts_at, base_price, currency, status FROM showtimes WHERE id = ? FOR UPDATE', [
-            params.id,
-          ]);
+        const activity = await showtimes.customerActivity(tx, [params.id]);
+        const current = await showtimes.lockForEdit(tx, params.id);
         if (!current) throw notFound('showtime', params.id);
-        if (current.hall_id !== peek.hall_id) throw conflict('The showtime was changed concurrently; try again');
-        const hallId = body.hallId ?? current.hall_id;
-        const startsAt = body.startsAt ? new Date(body.startsAt) : current.starts_at;
-        const basePrice = body.basePrice ?? current.base_price;
+        if (current.hallId !== hallBefore) throw conflict('The showtime was changed concurrently; try again');
+        const hallId = body.hallId ?? current.hallId;
+        const startsAt = body.startsAt ? new Date(body.startsAt) : current.startsAt;
+        const basePrice = body.basePrice ?? current.basePrice;
         const currency = body.currency ?? current.currency;
-        const moved = hallId !== current.hall_id || startsAt.getTime() !== current.starts_at.getTime();
-        const repriced = basePrice !== current.base_price || currency !== current.currency;
-        if (!moved && !repriced) return;
+        const moved = hallId !== current.hallId || startsAt.getTime() !== current.startsAt.getTime();
+        const repriced = basePrice !== current.basePrice || currency !== current.currency;
+        if (!moved && !repriced) return [];
         if (current.status !== 'scheduled') throw conflict('A cancelled showtime cannot be changed', { status: current.status });
-        if (hasCustomers(activity)) {
+        if (showtimes.hasCustomers(activity)) {
           throw conflict('The showtime has bookings or held/booked seats; it can only be cancelled', activity);
         }
-        const endsAt = await checkSlot(m, deps, { movieId: current.movie_id, hallId, startsAt }, params.id);
-        await m.query('UPDATE showtimes SET hall_id = ?, starts_at = ?, ends_at = ?, base_price = ?, currency = ? WHERE id = ?', [
-          hallId,
-          startsAt,
-          endsAt,
-          basePrice,
-          currency,
-          params.id,
-        ]);
-        if (hallId !== current.hall_id || basePrice !== current.base_price) {
-          // Every seat is available (checked above): rebuild them for the new hall / price.
-          await m.query('DELETE FROM show_seats WHERE showtime_id = ?', [params.id]);
-          await materialiseShowSeats(m, hallId, [{ id: params.id, basePrice }]);
-          await bumpSeatVersions(m, [params.id]);
-        }
+        const endsAt = await checkSlot(tx, deps, { movieId: current.movieId, hallId, startsAt }, params.id);
+        await showtimes.update(tx, params.id, { hallId, startsAt, endsAt, basePrice, currency });
+        if (hallId === current.hallId && basePrice === current.basePrice) return [];
+        // Every seat is available (checked above): rebuild them for the new hall / price.
+        await seats.removeOfShowtimes(tx, [params.id]);
+        await seats.materialise(tx, hallId, [{ id: params.id, basePrice }]);
+        return showtimes.bumpSeatVersions(tx, [params.id]);
       });
+      await publishCommitted(deps.publisher, bumped.map(rebuilt), deps.log);
       return { body: await view(deps, params.id) };
     },
   }),
@@ -215,15 +190,15 @@ export const adminShowtimeRoutes = [
       409: errorReply('The showtime has bookings or held/booked seats'),
     },
     handler: async ({ params }, deps) => {
-      await inTransaction(deps, async (m) => {
-        const [current]: { hall_id: number }[] = await m.query('SELECT hall_id FROM showtimes WHERE id = ?', [params.id]);
-        if (!current) throw notFound('showtime', params.id);
-        await lockHalls(m, [current.hall_id]);
-        const activity = await customerActivity(m, [params.id]);
-        if (hasCustomers(activity)) {
+      await inTransaction(deps.ds, async (tx) => {
+        const hallId = await showtimes.hallOf(tx, params.id);
+        if (hallId === null) throw notFound('showtime', params.id);
+        await lockHalls(tx, [hallId]);
+        const activity = await showtimes.customerActivity(tx, [params.id]);
+        if (showtimes.hasCustomers(activity)) {
           throw conflict('The showtime has bookings or held/booked seats; cancel it instead', activity);
         }
-        await m.query('DELETE FROM showtimes WHERE id = ?', [params.id]);
+        await showtimes.remove(tx, params.id);
       });
       return { status: 204 };
     },

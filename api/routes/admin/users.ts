@@ -1,5 +1,5 @@
 import { notFound } from '../../../core/errors.js';
-import { getUser, listUsers } from '../../../db/queries/users.js';
+import { getUser, listUsers, setRole } from '../../../db/users.js';
 import { route } from '../../route.js';
 import { UserPage, UserQuery } from '../../schemas/admin.js';
 import { UserEnvelope } from '../../schemas/auth.js';
@@ -31,7 +31,7 @@ export const adminUserRoutes = [
     params: IdParams,
     responses: { 200: { description: 'The user, now an admin (idempotent)', schema: UserEnvelope } },
     handler: async ({ params }, deps) => {
-      await deps.ds.query("UPDATE users SET role = 'admin' WHERE id = ?", [params.id]);
+      await setRole(deps.ds, params.id, 'admin');
       const user = await getUser(deps.ds, params.id);
       if (!user) throw notFound('user', params.id);
       return { body: { user } };

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { statementsInProgress } from '../../support/database.js';
 import { createTestDeps, type TestDeps } from '../../support/deps.js';
 import { createShowtime, createUsers, eventually, type ShowtimeFixture, type TestUser } from '../../support/fixtures.js';
 import { startTestApi, type TestApi } from '../../support/http.js';
@@ -63,11 +64,12 @@ describe('worker crash mid-checkout', function () {
       const now = await statuses();
       return done.every((c) => now.get(c.id) === expectedAfterRequest(c));
     }, 60_000, 50);
-    const pendingStep = async (c: (typeof checkouts)[number]) =>
-      (await deps.temporal.workflow.getHandle(c.id).describe()).raw.pendingActivities?.map((a) => a.activityType?.name).join();
+    // The other fifteen seat steps have started and wait on the locks: ten confirmations (by seat id), five releases (by checkout).
     await eventually(async () => {
-      const steps = await Promise.all(stuck.map(pendingStep));
-      return steps.every((step, i) => step === (paying.includes(stuck[i]!) ? 'confirmSeats' : 'releaseSeats'));
+      const waiting = await statementsInProgress(deps.ds);
+      const confirming = waiting.filter((q) => /FROM show_seats WHERE id IN .* FOR UPDATE/s.test(q)).length;
+      const releasing = waiting.filter((q) => /FROM show_seats WHERE checkout_id = .* FOR UPDATE/s.test(q)).length;
+      return confirming === 10 && releasing === 5;
     }, 60_000, 100);
     expect(await workers[0]!.kill('SIGKILL')).to.equal(null);
 

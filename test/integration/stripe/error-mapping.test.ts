@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { ApplicationFailure } from '@temporalio/common';
 import { expect } from 'chai';
 import Stripe from 'stripe';
-import { toActivityFailure } from '../../../activities/failures.js';
+import { activityFailure } from '../../../activities/failures.js';
 import { PaymentProviderError } from '../../../payments/provider.js';
 import {
   intentStateOf,
@@ -105,7 +105,7 @@ describe('Stripe errors → retryable / final provider errors (fake Stripe API)'
         expect(err.retryable).to.equal(c.retryable);
         expect(err.code).to.equal(c.code);
         expect(err.message).to.match(/^Stripe create payment intent failed: /);
-        const af = toActivityFailure(err) as ApplicationFailure;
+        const af = activityFailure(err) as ApplicationFailure;
         expect(af).to.be.instanceOf(ApplicationFailure);
         expect(af.nonRetryable).to.equal(!c.retryable);
         expect(af.type).to.equal(c.code);

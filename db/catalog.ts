@@ -1,5 +1,6 @@
 import { findShowtimes } from './showtimes.js';
-import { likeContains, num, type Sql } from './sql.js';
+import { unprocessable } from '../core/errors.js';
+import { likeContains, num, placeholders, type Sql } from './sql.js';
 
 export interface GenreView {
   id: number;
@@ -11,16 +12,8 @@ export interface ActorView {
   name: string;
 }
 
-export interface MovieView {
+export interface MovieView extends MovieFields {
   id: number;
-  title: string;
-  synopsis: string;
-  runtimeMin: number;
-  rating: string;
-  posterUrl: string | null;
-  releaseDate: string;
-  availableFrom: Date;
-  availableUntil: Date;
   genres: GenreView[];
 }
 
@@ -171,4 +164,119 @@ export async function getMovieDetail(sql: Sql, id: number, now: Date) {
     findShowtimes(sql, { movieId: id, status: 'scheduled', after: now, limit: 100, offset: 0 }, now),
   ]);
   return { ...movie, actors, showtimes: showtimes.items };
+}
+
+export const movieExists = async (sql: Sql, id: number): Promise<boolean> =>
+  (await sql.query('SELECT 1 AS ok FROM movies WHERE id = ?', [id])).length > 0;
+
+/** A movie's runtime and screening window, locked for sharing (a showtime is scheduled against them) or for update. */
+export async function movieWindow(
+  sql: Sql,
+  id: number,
+  lock: 'share' | 'update',
+): Promise<{ runtimeMin: number; availableFrom: Date; availableUntil: Date } | null> {
+  const [m]: { runtime_min: number; available_from: Date; available_until: Date }[] = await sql.query(
+    `SELECT runtime_min, available_from, available_until FROM movies WHERE id = ? ${lock === 'share' ? 'LOCK IN SHARE MODE' : 'FOR UPDATE'}`,
+    [id],
+  );
+  return m ? { runtimeMin: m.runtime_min, availableFrom: m.available_from, availableUntil: m.available_until } : null;
+}
+
+export interface MovieFields {
+  title: string;
+  synopsis: string;
+  runtimeMin: number;
+  rating: string;
+  posterUrl: string | null;
+  releaseDate: string;
+  availableFrom: Date;
+  availableUntil: Date;
+}
+
+const MOVIE_FIELD_COLUMNS: Record<keyof MovieFields, string> = {
+  title: 'title',
+  synopsis: 'synopsis',
+  runtimeMin: 'runtime_min',
+  rating: 'rating',
+  posterUrl: 'poster_url',
+  releaseDate: 'release_date',
+  availableFrom: 'available_from',
+  availableUntil: 'available_until',
+};
+
+export async function createMovie(sql: Sql, m: MovieFields, now: Date): Promise<number> {
+  const keys = Object.keys(MOVIE_FIELD_COLUMNS) as (keyof MovieFields)[];
+  const res: { insertId: number } = await sql.query(
+    `INSERT INTO movies (${keys.map((k) => MOVIE_FIELD_COLUMNS[k]).join(', ')}, created_at) VALUES (${placeholders(keys.length + 1)})`,
+    [...keys.map((k) => m[k]), now],
+  );
+  return res.insertId;
+}
+
+/** Sets the fields given (undefined = unchanged). */
+export async function updateMovie(sql: Sql, id: number, m: Partial<MovieFields>): Promise<void> {
+  const set = (Object.keys(MOVIE_FIELD_COLUMNS) as (keyof MovieFields)[]).filter((k) => m[k] !== undefined);
+  if (set.length === 0) return;
+  await sql.query(`UPDATE movies SET ${set.map((k) => `${MOVIE_FIELD_COLUMNS[k]} = ?`).join(', ')} WHERE id = ?`, [...set.map((k) => m[k]), id]);
+}
+
+export async function removeMovie(sql: Sql, id: number): Promise<void> {
+  await sql.query('DELETE FROM movies WHERE id = ?', [id]);
+}
+
+/** 422 unless every id names a row of `table` (read with a shared lock, so they stay while the caller links them). */
+export async function assertExist(sql: Sql, table: 'genres' | 'actors', ids: readonly number[]): Promise<void> {
+  if (ids.length === 0) return;
+  const found: { id: number }[] = await sql.query(`SELECT id FROM ${table} WHERE id IN (?) LOCK IN SHARE MODE`, [ids]);
+  const known = new Set(found.map((r) => Number(r.id)));
+  const missing = ids.filter((id) => !known.has(id));
+  if (missing.length > 0) throw unprocessable(`Unknown ${table}: ${missing.join(', ')}`, { [table]: missing });
+}
+
+export async function setGenres(sql: Sql, movieId: number, genreIds: readonly number[]): Promise<void> {
+  await assertExist(sql, 'genres', genreIds);
+  await sql.query('DELETE FROM movie_genres WHERE movie_id = ?', [movieId]);
+  if (genreIds.length) await sql.query('INSERT INTO movie_genres (movie_id, genre_id) VALUES ?', [genreIds.map((g) => [movieId, g])]);
+}
+
+/** The cast in billing order: the first actor is billed first. */
+export async function setCast(sql: Sql, movieId: number, actorIds: readonly number[]): Promise<void> {
+  await assertExist(sql, 'actors', actorIds);
+  await sql.query('DELETE FROM movie_actors WHERE movie_id = ?', [movieId]);
+  if (actorIds.length) {
+    await sql.query('INSERT INTO movie_actors (movie_id, actor_id, billing_order) VALUES ?', [actorIds.map((a, i) => [movieId, a, i + 1])]);
+  }
+}
+
+/** Genres and actors: rows that are only a name. */
+export type NamedTable = 'genres' | 'actors';
+
+export async function createNamed(sql: Sql, table: NamedTable, name: string): Promise<number> {
+  const res: { insertId: number } = await sql.query(`INSERT INTO ${table} (name) VALUES (?)`, [name]);
+  return res.insertId;
+}
+
+/** False when no such row exists. */
+export async function renameNamed(sql: Sql, table: NamedTable, id: number, name: string): Promise<boolean> {
+  const res: { affectedRows: number } = await sql.query(`UPDATE ${table} SET name = ? WHERE id = ?`, [name, id]);
+  if (res.affectedRows > 0) return true;
+  return (await sql.query(`SELECT 1 AS ok FROM ${table} WHERE id = ?`, [id])).length > 0;
+}
+
+/** False when no such row exists. */
+export async function removeNamed(sql: Sql, table: NamedTable, id: number): Promise<boolean> {
+  const res: { affectedRows: number } = await sql.query(`DELETE FROM ${table} WHERE id = ?`, [id]);
+  return res.affectedRows > 0;
+}
+
+/** The id of a genre or actor by name, for the seed. */
+export async function idOfNamed(sql: Sql, table: NamedTable, name: string): Promise<number | null> {
+  const [row]: { id: number }[] = await sql.query(`SELECT id FROM ${table} WHERE name = ? ORDER BY id LIMIT 1`, [name]);
+  return row ? Number(row.id) : null;
+}
+
+/** A movie's id by title, for the seed. */
+export async function movieIdByTitle(sql: Sql, title: string): Promise<number | null> {
+  const [row]: { id: number }[] = await sql.query('SELECT id FROM movies WHERE title = ? ORDER BY id LIMIT 1', [title]);
+  return row ? Number(row.id) : null;
 }

@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
-import type { SeatStatus, SeatType, ShowtimeStatus } from '../../core/domain.js';
-import { seatLabel } from '../../core/hall-layout.js';
+import type { SeatStatus, SeatType, ShowtimeStatus } from '../core/domain.js';
+import { seatLabel } from '../core/hall-layout.js';
 import { num, type Sql } from './sql.js';
 
 export interface SeatMapSeat {

@@ -1,4 +1,4 @@
-import type { ShowtimeStatus } from '../../core/domain.js';
+import type { ShowtimeStatus } from '../core/domain.js';
 import { num, type Sql } from './sql.js';
 
 /**

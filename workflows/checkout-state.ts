@@ -1,0 +1,118 @@
+import { condition, setHandler, upsertMemo, upsertSearchAttributes, type ApplicationFailure } from '@temporalio/workflow';
+import type { BookingStatus } from '../core/domain.js';
+import { AppError, isErrorCode } from '../core/errors.js';
+import { toFailure } from '../core/failures.js';
+import type { Reservation } from '../activities/reservation.js';
+import {
+  cancelSignal,
+  CheckoutStatusKey,
+  holdUpdate,
+  paymentFailedSignal,
+  paymentSucceededSignal,
+  statusQuery,
+  type CheckoutInput,
+  type CheckoutState,
+  type HoldResult,
+} from './contracts.js';
+
+export interface Payment {
+  intentId: string;
+  amount: number;
+}
+
+/**
+ * One checkout's state and its messages: the `status` query, the `hold`
+ * update (answered once the reservation step is done), the payment signals and
+ * the cancel signal. The workflow function reads it; nothing else writes it.
+ */
+export class Checkout {
+  readonly state: CheckoutState;
+  /** The first successful payment signalled. */
+  paid: Payment | undefined;
+  /** The first cancel requested. */
+  cancelReason: string | undefined;
+  private answer: { ok: true; result: HoldResult } | { ok: false; failure: ApplicationFailure } | undefined;
+  /** The signalled payment has been given back already. */
+  private paymentReturned = false;
+
+  constructor(readonly input: CheckoutInput) {
+    this.state = {
+      checkoutId: input.checkoutId,
+      requestHash: input.requestHash,
+      status: 'HOLDING',
+      showtimeId: input.showtimeId,
+      userId: input.userId,
+      seats: [],
+      amount: 0,
+      currency: 'USD',
+      expiresAt: null,
+      payment: null,
+      lastPaymentError: null,
+      reason: null,
+      holdFailure: null,
+    };
+    setHandler(statusQuery, () => this.state);
+    setHandler(holdUpdate, () => this.holdAnswer(), {
+      validator: ({ requestHash }) => {
+        if (requestHash !== input.requestHash) {
+          throw toFailure(new AppError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was already used with a different request'));
+        }
+      },
+    });
+    setHandler(paymentSucceededSignal, (p) => {
+      this.paid ??= p;
+    });
+    setHandler(paymentFailedSignal, ({ reason }) => {
+      this.state.lastPaymentError = reason;
+    });
+    setHandler(cancelSignal, ({ reason }) => {
+      this.cancelReason ??= reason;
+    });
+  }
+
+  private async holdAnswer(): Promise<HoldResult> {
+    await condition(() => this.answer !== undefined);
+    const { answer } = this;
+    if (answer?.ok) return answer.result;
+    throw answer?.failure;
+  }
+
+  /** The seats are held and the intent exists: the hold update answers with them. */
+  held(r: Reservation): void {
+    Object.assign(this.state, { seats: r.seats, amount: r.amount, currency: r.currency, expiresAt: r.expiresAt, payment: r.payment });
+    upsertMemo({ seats: r.seats.map((s) => s.label).join(' '), amount: r.amount, currency: r.currency });
+    this.transition('AWAITING_PAYMENT');
+    const { checkoutId, showtimeId } = this.input;
+    this.answer = {
+      ok: true,
+      result: { checkoutId, status: 'AWAITING_PAYMENT', showtimeId, seats: r.seats, amount: r.amount, currency: r.currency, expiresAt: r.expiresAt, payment: r.payment },
+    };
+  }
+
+  /** The hold was refused or failed: the update answers with the failure, kept for retried requests too. */
+  refused(failure: ApplicationFailure): void {
+    this.answer = { ok: false, failure };
+    const code = isErrorCode(failure.type) ? failure.type : 'PAYMENT_PROVIDER_ERROR';
+    this.state.holdFailure = { code, message: failure.message, details: (failure.details?.[0] ?? {}) as Record<string, unknown> };
+    this.transition('FAILED', failure.message);
+  }
+
+  transition(status: BookingStatus, reason: string | null = this.state.reason): void {
+    this.state.status = status;
+    this.state.reason = reason;
+    upsertSearchAttributes([{ key: CheckoutStatusKey, value: status }]);
+  }
+
+  /** The signalled payment is being given back by the checkout itself. */
+  paymentGivenBack(): void {
+    this.paymentReturned = true;
+  }
+
+  /**
+   * Signalled money the checkout did not keep: a success signal that landed
+   * while an unpaid checkout was closing. Money is never kept without seats.
+   */
+  unclaimedPayment(): Payment | undefined {
+    return this.paid && this.state.status !== 'CONFIRMED' && !this.paymentReturned ? this.paid : undefined;
+  }
+}

@@ -1,0 +1,10 @@
+/**
+ * Every patch id the workflows use, with the change it gates. Release 1 is
+ * deployed: a change to a workflow's command sequence is gated with
+ * `patched(id)` so running workflows keep their recorded shape, and the new
+ * shape gets recorded histories of its own (test/fixtures/histories).
+ */
+export const Patches = {
+  /** Release 2: the checkout's steps after the hold run as local activities. */
+  localSteps: 'checkout-local-steps',
+} as const;
