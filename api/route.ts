@@ -7,6 +7,7 @@ import { zodIssuesAsDetails } from './errors.js';
 import { ErrorResponse } from './schemas/common.js';
 import type { Role } from '../core/domain.js';
 import { authenticate, type AuthUser } from './auth.js';
+import { OPENAPI_LINKS, operationIdOf } from './openapi-links.js';
 import type { AppDeps } from './deps.js';
 
 export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -96,11 +97,15 @@ export function mountRoutes(router: Router, registry: OpenAPIRegistry, deps: App
 }
 
 function registerOpenApi(registry: OpenAPIRegistry, spec: AnyRouteSpec, prefix: string): void {
+  const operationId = operationIdOf(spec.method, spec.path);
   const responses: RouteConfig['responses'] = {};
   for (const [status, r] of Object.entries(spec.responses)) {
-    responses[status] = r.schema
-      ? { description: r.description, content: { 'application/json': { schema: r.schema } } }
-      : { description: r.description };
+    const links = OPENAPI_LINKS[operationId]?.[Number(status)];
+    responses[status] = {
+      description: r.description,
+      ...(r.schema ? { content: { 'application/json': { schema: r.schema } } } : {}),
+      ...(links ? { links } : {}),
+    };
   }
   const errors: Record<number, string> = { 400: 'Invalid request', 500: 'Internal error' };
   if (spec.auth) errors[401] = 'Missing or invalid token';
@@ -117,6 +122,7 @@ function registerOpenApi(registry: OpenAPIRegistry, spec: AnyRouteSpec, prefix: 
   registry.registerPath({
     method: spec.method,
     path: openApiPath(prefix + spec.path),
+    operationId,
     summary: spec.summary,
     tags: spec.tags,
     ...(spec.auth ? { security: [{ bearerAuth: [] }] } : {}),

@@ -1,4 +1,5 @@
 import Stripe from 'stripe';
+import { z } from 'zod';
 import {
   PaymentProviderError,
   unknownTestCard,
@@ -39,16 +40,27 @@ export interface StripeProviderOptions {
   eventLookupMs?: number;
   /** SDK-level retries of a failed request outside intent creation (default 1). */
   networkRetries?: number;
+  /**
+   * How the SDK's requests leave the process (default: its Node https client).
+   * Unit tests pass one that delivers them to a local server, to see what is
+   * sent to api.stripe.com without a network.
+   */
+  httpClient?: Stripe.HttpClient;
 }
 
 /** Builds the SDK client, pointed at STRIPE_API_URL when that is set. */
-export function createStripeClient(secretKey: string, apiUrl?: string, opts: { timeoutMs?: number; networkRetries?: number } = {}): Stripe {
+export function createStripeClient(
+  secretKey: string,
+  apiUrl?: string,
+  opts: { timeoutMs?: number; networkRetries?: number; httpClient?: Stripe.HttpClient } = {},
+): Stripe {
   const config: ConstructorParameters<typeof Stripe>[1] = {
     timeout: opts.timeoutMs ?? 6_000,
     // One quick retry of a lost connection for calls outside Temporal (webhook, pay endpoint);
     // activities additionally retry through their Temporal retry policy.
     maxNetworkRetries: opts.networkRetries ?? 1,
     appInfo: { name: 'marquee' },
+    ...(opts.httpClient ? { httpClient: opts.httpClient } : {}),
   };
   if (apiUrl) {
     const url = new URL(apiUrl);
@@ -133,9 +145,12 @@ export function eventPayload(event: Stripe.Event, raw?: string): string {
   });
 }
 
+/** Longest checkout id there is (bookings.id); a longer metadata value is not one of ours. */
+const MAX_CHECKOUT_ID_LENGTH = 40;
+
 const metadataCheckoutId = (metadata: Stripe.Metadata | null | undefined): string | null => {
   const id = metadata?.checkoutId;
-  return typeof id === 'string' && id.length > 0 ? id : null;
+  return typeof id === 'string' && id.length > 0 && id.length <= MAX_CHECKOUT_ID_LENGTH ? id : null;
 };
 
 /**
@@ -182,18 +197,43 @@ export class WebhookSignatureError extends Error {
   override readonly name = 'WebhookSignatureError';
 }
 
+const StripeId = z.string().min(1).max(255);
+
+/**
+ * The parts of an event that are read and stored, within what payment_events
+ * holds. Stripe's own events always fit; a signed body that does not is no
+ * Stripe event, and is refused rather than failing later on its shape.
+ */
+export const StripeEventEnvelope = z.looseObject({
+  id: StripeId,
+  type: z.string().min(1).max(64),
+  data: z.looseObject({
+    object: z.looseObject({
+      id: StripeId.optional(),
+      payment_intent: z.union([StripeId, z.looseObject({ id: StripeId }), z.null()]).optional(),
+    }),
+  }),
+});
+
 /**
  * Verifies a webhook's `Stripe-Signature` over the exact bytes received
  * (timestamp tolerance: the SDK's default 300 s) and parses the event.
  */
 export function verifyStripeWebhook(raw: string, signature: string, secret: string): Stripe.Event {
+  let event: Stripe.Event;
   try {
-    return Stripe.webhooks.constructEvent(raw, signature, secret);
+    event = Stripe.webhooks.constructEvent(raw, signature, secret);
   } catch (e) {
     // The SDK's messages run on with a docs link: keep the first line.
     if (e instanceof Stripe.errors.StripeSignatureVerificationError) throw new WebhookSignatureError(e.message.split('\n')[0]!.trim());
     throw new WebhookSignatureError(`Unreadable webhook: ${(e as Error).message}`);
   }
+  const shape = StripeEventEnvelope.safeParse(event);
+  if (!shape.success) {
+    const where = shape.error.issues.map((i) => i.path.join('.') || '(event)').join(', ');
+    throw new WebhookSignatureError(`Unreadable webhook: not a Stripe event (${where})`);
+  }
+  return event;
 }
 
 /** Bounds the event scan on a busy test-mode account. */
@@ -216,7 +256,7 @@ export class StripeProvider implements PaymentProvider {
   private readonly localApi: boolean;
 
   constructor(opts: StripeProviderOptions) {
-    this.stripe = createStripeClient(opts.secretKey, opts.apiUrl, { timeoutMs: opts.timeoutMs, networkRetries: opts.networkRetries });
+    this.stripe = createStripeClient(opts.secretKey, opts.apiUrl, { timeoutMs: opts.timeoutMs, networkRetries: opts.networkRetries, httpClient: opts.httpClient });
     this.createTimeoutMs = opts.createTimeoutMs ?? 4_000;
     this.eventLookupMs = opts.eventLookupMs ?? 2_000;
     this.testMode = !/^(sk|rk)_live_/.test(opts.secretKey);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { paymentEventFromStripe, verifyStripeWebhook, WebhookSignatureError } from '../../payments/stripe-provider.js';
+import { paymentEventFromStripe, StripeEventEnvelope, verifyStripeWebhook, WebhookSignatureError } from '../../payments/stripe-provider.js';
 import { AppError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import { idOfIntent } from '../../db/bookings.js';
@@ -10,9 +10,10 @@ import { ErrorResponse } from '../schemas/common.js';
 const TAGS = ['Webhooks'];
 
 /** Documents the body; the handler verifies and parses the raw bytes, never this parsed copy. */
-const StripeEventBody = z
-  .looseObject({ id: z.string().optional(), type: z.string().optional() })
-  .meta({ id: 'StripeEvent', description: 'A Stripe Event, exactly as Stripe sent it (the signature covers the raw bytes)' });
+const StripeEventBody = StripeEventEnvelope.meta({
+  id: 'StripeEvent',
+  description: 'A Stripe Event, exactly as Stripe sent it (the signature covers the raw bytes)',
+});
 
 const StripeSignatureHeaders = z.object({
   'stripe-signature': z.string().optional().meta({ description: 'Stripe webhook signature: t=<unix time>,v1=<HMAC-SHA256>' }),

@@ -147,10 +147,15 @@ describe('live seats: Socket.IO on two API nodes through Redis, real worker', fu
     }
     const server = [...nodeA.live.io.of('/').sockets.values()].find((x) => x.id === s.id)!;
     expect([...server.rooms]).to.deep.equal([s.id]);
-    // Something published for that showtime never arrives.
+    // Something published for that showtime never arrives. Proof that it was processed: a marker published
+    // after it, on a showtime this socket now watches, does arrive; one publisher's messages reach each
+    // node's Redis subscription in the order they were published.
+    expect((await emitWithAck<JoinAck>(s, JOIN_EVENT, { showtimeId: show.showtimeId })).ok).to.equal(true);
     await publisher.publish({ showtimeId: 987654, version: 1, changes: [{ seatId: 1, status: 'held' }], reason: 'held' });
-    await new Promise((r) => setTimeout(r, 300));
-    expect(got).to.deep.equal([]);
+    const marker: SeatChangeSet = { showtimeId: show.showtimeId, version: 0, changes: [], reason: 'held' };
+    await publisher.publish(marker);
+    await eventually(async () => got.length > 0, 10_000, 10);
+    expect(got).to.deep.equal([marker]);
   });
 
   it('limits rooms per socket and joins per window, and disconnects a socket that keeps flooding', async () => {
@@ -206,11 +211,11 @@ describe('live seats: Socket.IO on two API nodes through Redis, real worker', fu
     const before = seatView(w.map);
     const v = w.map!.version;
     const seat = show.seatIds[7]!;
-    // A stale re-delivery of an old version changes nothing.
+    // A stale re-delivery of an old version changes nothing; the watcher counting it as a duplicate shows it was handled.
+    const duplicates = w.stats.duplicates;
     await publisher.publish({ showtimeId: show.showtimeId, version: v, changes: [{ seatId: seat, status: 'booked' }], reason: 'booked' });
-    await new Promise((r) => setTimeout(r, 200));
+    await eventually(async () => w.stats.duplicates === duplicates + 1, 10_000, 10);
     expect(seatView(w.map)).to.deep.equal(before);
-    expect(w.stats.duplicates).to.be.at.least(1);
     // v+2 arriving before v+1 (two workers racing): both are applied in order, no refetch.
     await publisher.publish({ showtimeId: show.showtimeId, version: v + 2, changes: [{ seatId: seat, status: 'available' }], reason: 'released' });
     await publisher.publish({ showtimeId: show.showtimeId, version: v + 1, changes: [{ seatId: seat, status: 'held' }], reason: 'held' });
@@ -262,11 +267,10 @@ describe('live seats: Socket.IO on two API nodes through Redis, real worker', fu
     const [s1, s2, s3] = [show.seatIds[8]!, show.seatIds[9]!, show.seatIds[10]!];
 
     await redis.kill();
-    // Committed while Redis is down: its event cannot be delivered.
+    // Committed while Redis is down: its event cannot be delivered, and the worker's publish of it has failed.
     const held = await hold([s1]);
     expect(held.status).to.equal(201);
-    // Long enough for the publisher's Redis client to give up on that PUBLISH.
-    await new Promise((r) => setTimeout(r, 1000));
+    await eventually(async () => worker.publisher.failed.some((c) => c.changes.some((x) => x.seatId === s1)), 10_000, 10);
     expect(statusOf(onA, s1)).to.equal('available');
     expect(statusOf(onB, s1)).to.equal('available');
 

@@ -36,3 +36,17 @@ async function dropDatabase(url: string): Promise<void> {
   const name = databaseName(url);
   await withServerConnection(url, (server) => server.query(`DROP DATABASE IF EXISTS \`${name}\``));
 }
+
+/**
+ * The statements other connections are executing in this pool's database
+ * right now, as sent. Those that stay there while a test holds the rows they
+ * lock are waiting on that lock: the sign that a transaction has started and is
+ * blocked. (PROCESSLIST, not INNODB_TRX: MariaDB can wait for a row lock while
+ * still planning the statement, before InnoDB lists the transaction.)
+ */
+export async function statementsInProgress(ds: DataSource): Promise<string[]> {
+  const rows: { info: string | null }[] = await ds.query(
+    "SELECT INFO AS info FROM information_schema.PROCESSLIST WHERE DB = DATABASE() AND COMMAND = 'Query' AND ID <> CONNECTION_ID()",
+  );
+  return rows.map((r) => r.info ?? '');
+}

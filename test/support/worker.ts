@@ -21,15 +21,24 @@ export const workflowBundle = (): Promise<WorkflowBundle> => (bundle ??= bundleW
 /** Captures published seat changes, for assertions, and forwards them if asked. */
 export interface RecordingPublisher extends SeatEventPublisher {
   changes: SeatChangeSet[];
+  /** The changes whose forwarding failed (Redis down), in order. */
+  failed: SeatChangeSet[];
 }
 
 export const recordingPublisher = (forward?: SeatEventPublisher): RecordingPublisher => {
   const changes: SeatChangeSet[] = [];
+  const failed: SeatChangeSet[] = [];
   return {
     changes,
+    failed,
     async publish(change) {
       changes.push(change);
-      await forward?.publish(change);
+      try {
+        await forward?.publish(change);
+      } catch (e) {
+        failed.push(change);
+        throw e;
+      }
     },
     async close() {
       await forward?.close();
@@ -72,4 +81,10 @@ export async function startTestWorker(deps: TestDeps, opts: { publisher?: SeatEv
       await connection.close();
     },
   };
+}
+
+/** Leaves no checkout running on the shared Temporal server once a suite's worker is gone. */
+export async function terminateOpenCheckouts(deps: TestDeps): Promise<void> {
+  const open: { id: string }[] = await deps.ds.query("SELECT id FROM bookings WHERE status IN ('HOLDING', 'AWAITING_PAYMENT')");
+  await Promise.all(open.map(({ id }) => deps.temporal.workflow.getHandle(id).terminate('test suite finished').catch(() => undefined)));
 }

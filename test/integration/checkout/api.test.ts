@@ -70,6 +70,10 @@ describe('checkout and booking API', function () {
       const res = await post('/checkouts', bob, { showtimeId: show.showtimeId, seatIds: [show.seatIds[2]!] }, { 'Idempotency-Key': 'key-one' });
       expect(res.status).to.equal(201);
       const mine = await post('/checkouts', alice, { showtimeId: show.showtimeId, seatIds: [show.seatIds[0]!] }, { 'Idempotency-Key': 'key-one' });
+      // Alice's retry is answered from her own checkout of the first test, unchanged.
+      expect(mine.status).to.equal(201);
+      expect(mine.body.checkoutId).to.equal(checkoutIdForKey(alice.id, 'key-one'));
+      expect(res.body.checkoutId).to.equal(checkoutIdForKey(bob.id, 'key-one'));
       expect(res.body.checkoutId).to.not.equal(mine.body.checkoutId);
     });
 

@@ -1,7 +1,9 @@
+import { Client } from '@temporalio/client';
 import type { ApplicationFailure } from '@temporalio/common';
 import { expect } from 'chai';
 import { createActivities } from '../../../activities/index.js';
 import { newCheckoutId } from '../../../core/ids.js';
+import type { CheckoutState } from '../../../workflows/contracts.js';
 import { createTestDeps, type TestDeps } from '../../support/deps.js';
 import { createShowtime, createUsers, seatStatuses, type ShowtimeFixture, type TestUser } from '../../support/fixtures.js';
 import { startTestApi, type TestApi } from '../../support/http.js';
@@ -14,11 +16,27 @@ describe('checkout under concurrency', function () {
   let worker: TestWorker;
   let show: ShowtimeFixture;
   let users: TestUser[];
+  /** Workflow ids of the checkouts the API started: the requests that got past its early read into the row-locked hold. */
+  const started: string[] = [];
 
   before(async () => {
     deps = await createTestDeps('checkout_race', { config: { HOLD_TTL_SECONDS: '60' } });
     worker = await startTestWorker(deps);
-    api = await startTestApi(deps);
+    const temporal = new Client({
+      connection: deps.temporal.connection,
+      namespace: deps.config.TEMPORAL_NAMESPACE,
+      interceptors: {
+        workflow: [
+          {
+            async startUpdateWithStart(input, next) {
+              started.push(input.workflowStartOptions.workflowId);
+              return next(input);
+            },
+          },
+        ],
+      },
+    });
+    api = await startTestApi({ ...deps, temporal });
     show = await createShowtime(deps.ds, { layout: ['RRRRRRRRRR', 'RRRRRRRRRR'] });
     users = await createUsers(deps, 200);
   });
@@ -30,9 +48,11 @@ describe('checkout under concurrency', function () {
 
   const hold = (user: TestUser, seatIds: number[]) =>
     api.request('POST', '/api/v1/checkouts', { token: user.token, body: { showtimeId: show.showtimeId, seatIds } });
+  const pay = (user: TestUser, checkoutId: string) => api.request('POST', `/api/v1/checkouts/${checkoutId}/pay`, { token: user.token, body: { card: '4242424242424242' } });
 
-  it('200 users holding the same seat at once: exactly one wins, 199 get 409 naming the seat', async () => {
+  it('200 users holding the same seat at once: exactly one wins, 199 get 409 naming the seat; counts those that reached the row-locked hold', async () => {
     const seat = show.seatIds[0]!;
+    started.length = 0;
     const replies = await Promise.all(users.map((u) => hold(u, [seat])));
     const statuses = replies.map((r) => r.status);
     expect(statuses.filter((s) => s === 201)).to.have.length(1);
@@ -45,6 +65,22 @@ describe('checkout under concurrency', function () {
     expect(row).to.include({ status: 'held', checkout_id: winner.body.checkoutId });
     const [{ n }] = await deps.ds.query("SELECT COUNT(*) AS n FROM bookings WHERE showtime_id = ? AND status = 'AWAITING_PAYMENT'", [show.showtimeId]);
     expect(Number(n)).to.equal(1);
+
+    // Which requests reached the row-locked transaction: those that started a workflow (its first step is
+    // that transaction); the winner among them, each of the others refused there. The rest were refused
+    // before any workflow (admission, or the early read) and left nothing behind.
+    expect(started).to.include(winner.body.checkoutId);
+    const refusedInside: CheckoutState[] = await Promise.all(
+      started.filter((id) => id !== winner.body.checkoutId).map((id) => deps.temporal.workflow.getHandle(id).result()),
+    );
+    for (const st of refusedInside) expect(st).to.deep.include({ status: 'FAILED', holdFailure: { code: 'SEATS_UNAVAILABLE', message: st.holdFailure!.message, details: { seatIds: [seat] } } });
+    const [{ total }] = await deps.ds.query('SELECT COUNT(*) AS total FROM bookings WHERE showtime_id = ?', [show.showtimeId]);
+    expect({ reachedHold: started.length, refusedInHold: refusedInside.length, refusedBefore: users.length - started.length, bookingRows: Number(total) }).to.deep.equal({
+      reachedHold: refusedInside.length + 1,
+      refusedInHold: started.length - 1,
+      refusedBefore: 199 - refusedInside.length,
+      bookingRows: 1,
+    });
   });
 
   it('at the row-lock layer itself: 100 parallel holdSeats of one seat commit exactly once', async () => {
@@ -97,19 +133,35 @@ describe('checkout under concurrency', function () {
 
   it('the same seats paid by racing checkouts are booked once, ever', async () => {
     const seat = show.seatIds[9]!;
-    const [a, b] = users.slice(100, 102);
-    const first = await hold(a!, [seat]);
+    const [a, b] = users.slice(100, 102) as [TestUser, TestUser];
+    const first = await hold(a, [seat]);
     expect(first.status).to.equal(201);
-    const second = await hold(b!, [seat]);
-    expect(second.status).to.equal(409);
-    const pays = await Promise.all([
-      api.request('POST', `/api/v1/checkouts/${first.body.checkoutId}/pay`, { token: a!.token, body: { card: '4242424242424242' } }),
-      api.request('POST', `/api/v1/checkouts/${first.body.checkoutId}/pay`, { token: a!.token, body: { card: '4242424242424242' } }),
-    ]);
-    expect(pays.map((p) => p.status)).to.deep.equal([200, 200]);
-    const [{ n }] = await deps.ds.query("SELECT COUNT(*) AS n FROM show_seats WHERE id = ? AND status = 'booked'", [seat]);
-    expect(Number(n)).to.equal(1);
-    const [{ events }] = await deps.ds.query('SELECT COUNT(*) AS events FROM payment_events WHERE checkout_id = ?', [first.body.checkoutId]);
-    expect(Number(events)).to.equal(1);
+    expect((await hold(b, [seat])).status).to.equal(409);
+    // Two open checkouts on one seat: the database lets a hold take over one whose held_until has passed
+    // (its safety net) before the first checkout's timer has fired. Here that moment is made on purpose.
+    await deps.ds.query('UPDATE show_seats SET held_until = ? WHERE id = ?', [new Date(Date.now() - 1_000), seat]);
+    const second = await hold(b, [seat]);
+    expect(second.status).to.equal(201);
+    const ids = [first.body.checkoutId as string, second.body.checkoutId as string];
+    const bookingStatus = async (id: string) => (await deps.ds.query('SELECT status FROM bookings WHERE id = ?', [id]))[0].status as string;
+    expect(await Promise.all(ids.map(bookingStatus))).to.deep.equal(['AWAITING_PAYMENT', 'AWAITING_PAYMENT']);
+
+    // Both pay at the same moment, each twice.
+    const pays = await Promise.all([pay(a, ids[0]!), pay(b, ids[1]!), pay(a, ids[0]!), pay(b, ids[1]!)]);
+    expect([pays[1]!.status, pays[3]!.status]).to.deep.equal([200, 200]);
+    const [firstState, secondState] = (await Promise.all(ids.map((id) => deps.temporal.workflow.getHandle(id).result()))) as [CheckoutState, CheckoutState];
+    // The seat is booked once, by the checkout that held it; the other checkout's money goes back.
+    expect(secondState.status).to.equal('CONFIRMED');
+    expect(firstState).to.include({ status: 'FAILED', reason: 'seats were no longer held' });
+    const booked = await deps.ds.query("SELECT id, booking_id FROM show_seats WHERE id = ? AND status = 'booked'", [seat]);
+    expect(booked.map((r: { booking_id: string }) => r.booking_id)).to.deep.equal([ids[1]]);
+    expect((await deps.payments.getIntent(first.body.payment.intentId)).state).to.equal('refunded');
+    expect((await deps.payments.getIntent(second.body.payment.intentId)).state).to.equal('succeeded');
+    expect(await Promise.all(ids.map(bookingStatus))).to.deep.equal(['FAILED', 'CONFIRMED']);
+    // Each payment was recorded once, however many times it was sent.
+    for (const id of ids) {
+      const [{ events }] = await deps.ds.query('SELECT COUNT(*) AS events FROM payment_events WHERE checkout_id = ?', [id]);
+      expect(Number(events), id).to.equal(1);
+    }
   });
 });

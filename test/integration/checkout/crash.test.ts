@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { statementsInProgress } from '../../support/database.js';
 import { createTestDeps, type TestDeps } from '../../support/deps.js';
 import { createShowtime, createUsers, eventually, type ShowtimeFixture, type TestUser } from '../../support/fixtures.js';
 import { startTestApi, type TestApi } from '../../support/http.js';
@@ -37,16 +38,50 @@ describe('worker crash mid-checkout', function () {
         return { user: u, id: res.body.checkoutId as string, seatIds };
       }),
     );
-    // 20 get paid, 10 cancelled, 20 left to expire; the worker dies while those requests are in flight.
+    // 20 get paid, 10 cancelled, 20 left to expire; the worker dies while some of those requests are in flight.
     const paying = checkouts.slice(0, 20);
     const cancelling = checkouts.slice(20, 30);
     const expiring = checkouts.slice(30);
+    // Half of the payments and cancellations are held inside their seat transaction by row locks the test
+    // takes, so that when the worker dies they are provably received and unprocessed.
+    const stuck = [...paying.slice(10), ...cancelling.slice(5)];
+    const done = [...paying.slice(0, 10), ...cancelling.slice(0, 5)];
+    const lock = deps.ds.createQueryRunner();
+    await lock.connect();
+    await lock.startTransaction();
+    // One primary-key lookup per seat locks that row alone (a multi-row FOR UPDATE may scan, and lock, an index).
+    for (const seat of stuck.flatMap((c) => c.seatIds)) await lock.query('SELECT id FROM show_seats WHERE id = ? FOR UPDATE', [seat]);
     const inFlight = [
       ...paying.map((c) => api.request('POST', `/api/v1/checkouts/${c.id}/pay`, { token: c.user.token, body: { card: '4242424242424242' } })),
       ...cancelling.map((c) => api.request('POST', `/api/v1/checkouts/${c.id}/cancel`, { token: c.user.token, body: {} })),
     ];
-    await new Promise((r) => setTimeout(r, 30));
+    const statuses = async (): Promise<Map<string, string>> => {
+      const rows: { id: string; status: string }[] = await deps.ds.query('SELECT id, status FROM bookings WHERE showtime_id = ?', [show.showtimeId]);
+      return new Map(rows.map((r) => [r.id, r.status]));
+    };
+    const expectedAfterRequest = (c: (typeof checkouts)[number]) => (paying.includes(c) ? 'CONFIRMED' : 'CANCELLED');
+    await eventually(async () => {
+      const now = await statuses();
+      return done.every((c) => now.get(c.id) === expectedAfterRequest(c));
+    }, 60_000, 50);
+    // The other fifteen seat steps have started and wait on the locks: ten confirmations (by seat id), five releases (by checkout).
+    await eventually(async () => {
+      const waiting = await statementsInProgress(deps.ds);
+      const confirming = waiting.filter((q) => /FROM show_seats WHERE id IN .* FOR UPDATE/s.test(q)).length;
+      const releasing = waiting.filter((q) => /FROM show_seats WHERE checkout_id = .* FOR UPDATE/s.test(q)).length;
+      return confirming === 10 && releasing === 5;
+    }, 60_000, 100);
     expect(await workers[0]!.kill('SIGKILL')).to.equal(null);
+
+    // At the crash: ten paid and five cancelled were done; the other fifteen requests had reached their workflow
+    // but their seat step had not committed; the rest had not been touched (or had begun to expire).
+    const atCrash = await statuses();
+    await lock.rollbackTransaction();
+    await lock.release();
+    for (const c of done) expect(atCrash.get(c.id), c.id).to.equal(expectedAfterRequest(c));
+    for (const c of stuck) expect(atCrash.get(c.id), c.id).to.equal('AWAITING_PAYMENT');
+    for (const c of expiring) expect(atCrash.get(c.id), c.id).to.be.oneOf(['AWAITING_PAYMENT', 'EXPIRED']);
+    expect(new Set(atCrash.values())).to.include.all.keys('CONFIRMED', 'CANCELLED', 'AWAITING_PAYMENT');
     const replies = await Promise.all(inFlight);
     expect(replies.every((r) => [200, 202].includes(r.status)), JSON.stringify(replies.map((r) => r.status))).to.equal(true);
 
@@ -74,6 +109,7 @@ describe('worker crash mid-checkout', function () {
       for (const seat of c.seatIds) expect(booked.find((r) => Number(r.id) === seat)!.booking_id).to.equal(c.id);
     }
     const intents: { checkout_id: string; status: string }[] = await deps.ds.query('SELECT checkout_id, status FROM mock_payment_intents');
+    expect(intents.map((i) => i.checkout_id).sort()).to.deep.equal([...expected.keys()].sort());
     for (const i of intents) {
       expect(i.status, i.checkout_id).to.equal(expected.get(i.checkout_id) === 'CONFIRMED' ? 'succeeded' : 'canceled');
     }

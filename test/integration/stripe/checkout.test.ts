@@ -8,8 +8,10 @@ import { statusQuery } from '../../../workflows/contracts.js';
 import { createTestDeps, type TestDeps } from '../../support/deps.js';
 import { createShowtime, createUser, eventually, seatStatuses, type ShowtimeFixture, type TestUser } from '../../support/fixtures.js';
 import { startTestApi, type TestApi } from '../../support/http.js';
+import { statementsInProgress } from '../../support/database.js';
+import { historyStepsMatching } from '../../support/history.js';
 import { sharedLocalstripe, signedWebhook, stripeConfig, stripeEventFor, testStripeClient } from '../../support/localstripe.js';
-import { startTestWorker, type TestWorker } from '../../support/worker.js';
+import { startTestWorker, terminateOpenCheckouts, type TestWorker } from '../../support/worker.js';
 
 const WEBHOOK = '/api/v1/webhooks/stripe';
 
@@ -39,9 +41,7 @@ async function stripeSuite(name: string, holdTtlSeconds: number): Promise<Stripe
     alice: await createUser(deps),
     async close() {
       await api.close();
-      // Leave no checkout running on the shared Temporal server once this worker is gone.
-      const open: { id: string }[] = await deps.ds.query("SELECT id FROM bookings WHERE status IN ('HOLDING', 'AWAITING_PAYMENT')");
-      await Promise.all(open.map(({ id }) => deps.temporal.workflow.getHandle(id).terminate('test suite finished').catch(() => undefined)));
+      await terminateOpenCheckouts(deps);
       await worker.stop();
       await deps.close();
       await ls.close();
@@ -184,24 +184,56 @@ describe('Stripe payments: checkout through localstripe and signed webhooks', fu
     expect((await s.stripe.refunds.list({ payment_intent: intentId })).data).to.have.length(0);
   });
 
-  it('payment_intent.payment_failed after payment_intent.succeeded never undoes the booking (in flight or after confirmation)', async () => {
-    // Back to back: the failure lands while the workflow is confirming.
-    const first = await hold(s, [s.show.seatIds[5]!]);
+  it('payment_intent.payment_failed after payment_intent.succeeded never undoes the booking (while confirming, or after confirmation)', async () => {
+    // While the workflow is confirming: a row lock on the seat holds confirmSeats inside its transaction.
+    const seat = s.show.seatIds[5]!;
+    const first = await hold(s, [seat]);
+    const handle = s.deps.temporal.workflow.getHandle(first.body.checkoutId);
     const okEvent = await payAtStripe(s.stripe, first.body.payment.intentId);
-    expect((await deliver(s, okEvent)).body.outcome).to.equal('applied');
-    expect((await deliver(s, failedEventFrom(okEvent))).body.outcome).to.equal('applied');
-    await eventually(async () => (await bookingRow(s, first.body.checkoutId)).status === 'CONFIRMED');
+    const failedEvent = failedEventFrom(okEvent) as { id: string };
+    const confirming = async () => (await statementsInProgress(s.deps.ds)).some((q) => /FROM show_seats WHERE id IN .* FOR UPDATE/s.test(q));
+    const lock = s.deps.ds.createQueryRunner();
+    await lock.connect();
+    try {
+      await lock.startTransaction();
+      await lock.query('SELECT id FROM show_seats WHERE id = ? FOR UPDATE', [seat]);
+      expect((await deliver(s, okEvent)).body.outcome).to.equal('applied');
+      await eventually(confirming, 10_000);
+      expect((await deliver(s, failedEvent)).body.outcome).to.equal('applied');
+      // The server holds a signal back while the workflow's task is busy with the confirmation (a local
+      // activity), and hands it over when the worker next reports that task alive: then it is in the history.
+      await eventually(async () => (await historyStepsMatching(s.deps.temporal, first.body.checkoutId, /^WORKFLOW_EXECUTION_SIGNALED paymentFailed/)).length === 1, 20_000, 200);
+      expect(await confirming(), 'confirmSeats still waiting on the lock').to.equal(true);
+    } finally {
+      await lock.rollbackTransaction();
+      await lock.release();
+    }
+    const final = await handle.result();
+    expect(final).to.include({ status: 'CONFIRMED', lastPaymentError: 'generic_decline' });
+    // The failure was taken in before the confirmation was recorded, and changed nothing.
+    expect(await historyStepsMatching(s.deps.temporal, first.body.checkoutId, /^(WORKFLOW_EXECUTION_SIGNALED|MARKER_RECORDED (?!core_)|ACTIVITY_TASK_SCHEDULED)/)).to.deep.equal([
+      'MARKER_RECORDED reserveSeats',
+      'WORKFLOW_EXECUTION_SIGNALED paymentSucceeded',
+      'WORKFLOW_EXECUTION_SIGNALED paymentFailed',
+      'MARKER_RECORDED confirmSeats',
+      'MARKER_RECORDED sendConfirmation',
+    ]);
 
-    // After the checkout closed as CONFIRMED.
+    // After the checkout closed as CONFIRMED: the signal finds no workflow and is dropped. The webhook answers
+    // once that is done, so its 200 is the signal that the event was processed.
     const second = await hold(s, [s.show.seatIds[6]!]);
     const okEvent2 = await payAtStripe(s.stripe, second.body.payment.intentId);
     await deliver(s, okEvent2);
-    await eventually(async () => (await bookingRow(s, second.body.checkoutId)).status === 'CONFIRMED');
-    const late = await deliver(s, failedEventFrom(okEvent2));
+    expect((await s.deps.temporal.workflow.getHandle(second.body.checkoutId).result()).status).to.equal('CONFIRMED');
+    const lateEvent = failedEventFrom(okEvent2) as { id: string };
+    const late = await deliver(s, lateEvent);
     expect(late.status).to.equal(200);
     expect(late.body.outcome).to.equal('applied');
+    expect((await eventRows(s)).filter((r) => [failedEvent.id, lateEvent.id].includes(r.event_id)).map((r) => r.type)).to.deep.equal([
+      'payment_intent.payment_failed',
+      'payment_intent.payment_failed',
+    ]);
 
-    await new Promise((r) => setTimeout(r, 500));
     for (const held of [first, second]) {
       expect((await bookingRow(s, held.body.checkoutId)).status).to.equal('CONFIRMED');
       expect((await s.stripe.refunds.list({ payment_intent: held.body.payment.intentId })).data).to.have.length(0);
@@ -234,7 +266,7 @@ describe('Stripe payments: checkout through localstripe and signed webhooks', fu
     }
     expect((await attempts['missing header']).body.error.details).to.deep.equal({ in: 'header', header: 'stripe-signature' });
 
-    await new Promise((r) => setTimeout(r, 300));
+    // Each refusal was answered after the handler had finished with that request: nothing of it can still land.
     expect((await eventRows(s)).length).to.equal(before);
     expect((await bookingRow(s, held.body.checkoutId)).status).to.equal('AWAITING_PAYMENT');
     expect((await seatStatuses(s.deps.ds, [seat]))[0]!.status).to.equal('held');

@@ -225,4 +225,18 @@ describe('Stripe errors → retryable / final provider errors (fake Stripe API)'
     const stale = Stripe.webhooks.generateTestHeaderString({ payload: raw, secret, timestamp: Math.floor(Date.now() / 1000) - 301 });
     expect(() => verifyStripeWebhook(raw, stale, secret)).to.throw(WebhookSignatureError, /tolerance/i);
   });
+
+  it('refuses a correctly signed body that is no Stripe event, and takes no over-long metadata as a checkout id', () => {
+    const secret = 'whsec_unit';
+    const signed = (body: object) => {
+      const raw = JSON.stringify(body);
+      return [raw, Stripe.webhooks.generateTestHeaderString({ payload: raw, secret })] as const;
+    };
+    for (const body of [{ id: 'evt_1', type: '' }, { id: 'evt_1', type: 'x', data: {} }, { id: 'e'.repeat(256), type: 'x', data: { object: {} } }]) {
+      expect(() => verifyStripeWebhook(...signed(body), secret), JSON.stringify(body)).to.throw(WebhookSignatureError, /not a Stripe event/);
+    }
+    const foreign = { id: 'evt_2', object: 'event', type: 'payment_intent.succeeded', data: { object: { ...succeededIntent, metadata: { checkoutId: 'c'.repeat(41) } } } };
+    const [raw, header] = signed(foreign);
+    expect(paymentEventFromStripe(verifyStripeWebhook(raw, header, secret), raw)).to.include({ intentId: 'pi_test_1', checkoutId: null });
+  });
 });
