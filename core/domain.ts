@@ -10,7 +10,8 @@ export const SeatTransitions: Record<SeatStatus, readonly SeatStatus[]> = {
   booked: ['available'],
 };
 
-export const SeatTypes = ['regular', 'premium', 'vip', 'accessible'] as const;
+/** `accessible` is a wheelchair space; `companion` is the seat beside one, kept for the wheelchair user's companion (core/seating.ts). */
+export const SeatTypes = ['regular', 'premium', 'vip', 'accessible', 'companion'] as const;
 export type SeatType = (typeof SeatTypes)[number];
 
 export const BookingStatuses = [
@@ -64,6 +65,7 @@ export type PaymentProviderName = (typeof PaymentProviders)[number];
 export const SeatTypePricePercent: Record<SeatType, number> = {
   regular: 100,
   accessible: 100,
+  companion: 100,
   premium: 130,
   vip: 160,
 };

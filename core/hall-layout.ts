@@ -11,6 +11,7 @@ export const LayoutSymbols: Record<string, SeatType> = {
   P: 'premium',
   V: 'vip',
   A: 'accessible',
+  C: 'companion',
 };
 export const AISLE = '.';
 
@@ -48,7 +49,7 @@ export function parseHallLayout(layout: readonly string[]): HallGrid | { problem
       if (ch === AISLE) return;
       const seatType = LayoutSymbols[ch];
       if (!seatType) {
-        problems.push(`row ${rowLabel(r)} column ${c + 1}: unknown symbol "${ch}" (use R, P, V, A or .)`);
+        problems.push(`row ${rowLabel(r)} column ${c + 1}: unknown symbol "${ch}" (use ${Object.keys(LayoutSymbols).join(', ')} or ${AISLE})`);
         return;
       }
       number += 1;

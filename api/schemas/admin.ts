@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Roles, ShowtimeStatuses } from '../../core/domain.js';
-import { MAX_HALL_COLS, MAX_HALL_ROWS } from '../../core/hall-layout.js';
+import { AISLE, LayoutSymbols, MAX_HALL_COLS, MAX_HALL_ROWS } from '../../core/hall-layout.js';
 import { UserSchema } from './auth.js';
 import { page } from './common.js';
 import { DayParam, InstantInput, pagination } from './params.js';
@@ -65,7 +65,9 @@ const Layout = z
   .array(z.string().max(200))
   .max(100)
   .meta({
-    description: `One string per row, front row first (at most ${MAX_HALL_ROWS} rows of at most ${MAX_HALL_COLS} columns, all the same width): R regular, P premium, V vip, A accessible, . aisle`,
+    description: `One string per row, front row first (at most ${MAX_HALL_ROWS} rows of at most ${MAX_HALL_COLS} columns, all the same width): ${Object.entries(LayoutSymbols)
+      .map(([symbol, type]) => `${symbol} ${type}`)
+      .join(', ')}, ${AISLE} aisle. A companion seat (C) sits beside a wheelchair space (A).`,
     example: ['AR.RA', 'PP.VV'],
   });
 

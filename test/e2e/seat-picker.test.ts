@@ -122,7 +122,7 @@ describe('seat picker in Chromium: two browsers on one showtime', function () {
     );
     expect(a5).to.deep.equal(['1', '7']);
     expect(await pageA.locator('.seat[data-label="C1"]').getAttribute('aria-label')).to.equal('Row C seat 1, premium, $13.00, available');
-    expect(await pageA.locator('.seat[data-label="A1"]').getAttribute('aria-label')).to.equal('Row A seat 1, wheelchair accessible, $10.00, available');
+    expect(await pageA.locator('.seat[data-label="A1"]').getAttribute('aria-label')).to.equal('Row A seat 1, wheelchair space, $10.00, available');
     expect(await pageA.locator('#legend li').allTextContents()).to.include.members(['premium $13.00', 'VIP $16.00', 'booked']);
     // The phone-sized page fits the hall without horizontal scrolling.
     const overflow = await pageB.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');

@@ -302,8 +302,8 @@ describe('admin: catalog, halls and showtimes', function () {
       expectError(res, 400, 'VALIDATION_FAILED');
       expect(res.body.error.details.problems).to.deep.equal([
         'row B has 2 columns; every row needs 3',
-        'row B column 2: unknown symbol "X" (use R, P, V, A or .)',
-        'row C column 2: unknown symbol "?" (use R, P, V, A or .)',
+        'row B column 2: unknown symbol "X" (use R, P, V, A, C or .)',
+        'row C column 2: unknown symbol "?" (use R, P, V, A, C or .)',
       ]);
       for (const layout of [[], ['...'], Array(27).fill('R'), ['R'.repeat(61)]]) {
         const r = await adm().post('/admin/halls', { name: 'Broken', layout });

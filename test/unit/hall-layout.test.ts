@@ -23,7 +23,7 @@ describe('hall layout', () => {
     const bad = parseHallLayout(['RRR', 'RX']);
     expect(bad).to.have.property('problems').that.deep.equal([
       'row B has 2 columns; every row needs 3',
-      'row B column 2: unknown symbol "X" (use R, P, V, A or .)',
+      'row B column 2: unknown symbol "X" (use R, P, V, A, C or .)',
     ]);
     expect(parseHallLayout(['...'])).to.deep.equal({ problems: ['layout has no seats'] });
     expect(parseHallLayout([])).to.deep.equal({ problems: ['layout needs at least one row'] });

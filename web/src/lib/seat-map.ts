@@ -28,7 +28,8 @@ export const seatTypeText: Record<SeatType, string> = {
   regular: 'regular',
   premium: 'premium',
   vip: 'VIP',
-  accessible: 'wheelchair accessible',
+  accessible: 'wheelchair space',
+  companion: 'companion seat beside a wheelchair space',
 };
 
 /** What a seat's status reads as to this user. */
