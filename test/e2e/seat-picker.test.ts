@@ -304,6 +304,7 @@ describe('seat picker in Chromium: two browsers on one showtime', function () {
   });
 
   it('a visitor finds a showtime, holds, signs up, pays and cancels using only the keyboard', async () => {
+    await openShowtime(pageB);
     const ctx = await browser.newContext({ viewport: { width: 1024, height: 800 }, baseURL: api.baseUrl });
     try {
       const page = await ctx.newPage();
