@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { Clock } from '../core/clock.js';
+import type { Config } from '../core/config.js';
 import type { Logger } from '../core/logger.js';
 import type { PaymentProvider } from '../payments/provider.js';
 import type { SeatEventPublisher } from '../live/publisher.js';
@@ -11,8 +12,11 @@ export interface ActivityDeps {
   publisher: SeatEventPublisher;
   clock: Clock;
   log: Logger;
-  settings: {
-    holdTtlSeconds: number;
-    maxSeatsPerCheckout: number;
-  };
+  settings: ActivitySettings;
 }
+
+/** The settings the steps read, straight from the validated configuration. */
+export type ActivitySettings = Pick<
+  Config,
+  'HOLD_TTL_SECONDS' | 'MAX_SEATS_PER_CHECKOUT' | 'HOLD_EXTENSION_SECONDS' | 'SINGLE_SEAT_RULE' | 'COMPANION_RELEASE_MINUTES'
+>;

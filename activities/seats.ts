@@ -1,4 +1,5 @@
-import { assertSeatCount, assertShowtimeOpen } from '../core/hold-rules.js';
+import { assertSeatCount, assertShowtimeOpen, seatingPolicy } from '../core/hold-rules.js';
+import type { BestAvailableRequest } from '../core/seating.js';
 import { notFound } from '../core/errors.js';
 import * as checkouts from '../db/checkouts.js';
 import * as showtimes from '../db/showtimes.js';
@@ -11,7 +12,9 @@ export interface HoldSeatsInput {
   checkoutId: string;
   userId: number;
   showtimeId: number;
+  /** The seats asked for; with bestAvailable, the API's preferred pick. */
   seatIds: number[];
+  bestAvailable?: BestAvailableRequest | undefined;
   idempotencyKey: string | null;
 }
 
@@ -37,7 +40,7 @@ export function createSeatActivities(deps: ActivityDeps) {
   }
 
   async function holdSeats(input: HoldSeatsInput): Promise<HoldSeatsResult> {
-    assertSeatCount(input.seatIds, settings.maxSeatsPerCheckout);
+    assertSeatCount(input.bestAvailable?.count ?? input.seatIds.length, settings.MAX_SEATS_PER_CHECKOUT);
     const showtime = await showtimes.basics(ds, input.showtimeId);
     if (!showtime) throw notFound('showtime', input.showtimeId);
     const now = clock.now();
@@ -47,10 +50,13 @@ export function createSeatActivities(deps: ActivityDeps) {
       userId: input.userId,
       showtimeId: input.showtimeId,
       seatIds: [...new Set(input.seatIds)].sort((a, b) => a - b),
+      bestAvailable: input.bestAvailable,
+      hall: showtime.hall,
+      policy: seatingPolicy(settings, showtime.startsAt, now),
       idempotencyKey: input.idempotencyKey,
       provider: deps.payments.name,
       currency: showtime.currency,
-      heldUntil: new Date(now.getTime() + settings.holdTtlSeconds * 1000),
+      heldUntil: new Date(now.getTime() + settings.HOLD_TTL_SECONDS * 1000),
       now,
     });
     await published(held.change);
@@ -84,10 +90,17 @@ export function createSeatActivities(deps: ActivityDeps) {
     return published(await checkouts.refundBooking(ds, input.bookingId, input.reason, clock.now()));
   }
 
+  /** The hold that ends at `from` ends HOLD_EXTENSION_SECONDS later instead: booking, seats and watchers. Safe to repeat. */
+  async function extendHold(input: { checkoutId: string; showtimeId: number; from: string }): Promise<{ expiresAt: string }> {
+    const until = new Date(new Date(input.from).getTime() + settings.HOLD_EXTENSION_SECONDS * 1000);
+    await published(await checkouts.extend(ds, { checkoutId: input.checkoutId, showtimeId: input.showtimeId, until }));
+    return { expiresAt: until.toISOString() };
+  }
+
   /** Marks a showtime cancelled and lists what must be unwound: open checkouts and confirmed bookings. */
   async function cancelShowtime(input: { showtimeId: number }): Promise<{ openCheckoutIds: string[]; confirmedBookingIds: string[] }> {
     return checkouts.cancelShowtime(ds, input.showtimeId);
   }
 
-  return { holdSeats, confirmSeats, releaseSeats, releaseBookedSeats, cancelShowtime };
+  return { holdSeats, confirmSeats, releaseSeats, releaseBookedSeats, extendHold, cancelShowtime };
 }

@@ -7,10 +7,13 @@ import type { Logger } from '../core/logger.js';
  * Admission before any workflow starts. At an on-sale hundreds of requests
  * ask for the same seats at once; without this each would start a workflow
  * and queue on the seat rows only to be refused there. A request first claims
- * its seats in Redis: one short-lived key per seat (`SET NX PX`-like, all of a
- * request's seats or none, in one script). A request whose seats another
- * checkout has claimed is answered 409 at once. The claim is given back as
- * soon as the hold has an answer.
+ * its seats in Redis, all of them or none, in one script: a request whose
+ * seats another checkout has claimed is answered 409 at once. The claims are
+ * given back as soon as the hold has an answer (then the rows tell).
+ *
+ * The claims of a showtime are one hash, `<prefix>:claims:{st<id>}`, seat id →
+ * `<owner> <expires at, ms>`: one key, so a request's claims stay together on
+ * a Redis Cluster, and best-available can ask which seats are being taken.
  *
  * The row-locked hold stays the only arbiter: a claim only ever refuses
  * requests that would race an in-flight hold for the same seats. If Redis
@@ -23,23 +26,41 @@ export const CLAIM_TTL_MS = 5_000;
 /** Admission never delays a request by more than this: past it, the request goes on unclaimed. */
 const REDIS_WAIT_MS = 250;
 
-/** KEYS: claim keys. ARGV: owner, ttl ms. Returns the 1-based indexes of the keys another owner holds; claims all when none. */
-const CLAIM = `
+const NOW_MS = `local t = redis.call('TIME'); local now = t[1] * 1000 + math.floor(t[2] / 1000)`;
+
+/** KEYS[1]: the showtime's claims. ARGV: owner, ttl ms, seat ids. Returns the seat ids another owner holds; claims all when none. */
+const CLAIM = `${NOW_MS}
 local taken = {}
-for i, k in ipairs(KEYS) do
-  local owner = redis.call('GET', k)
-  if owner and owner ~= ARGV[1] then taken[#taken + 1] = i end
+for i = 3, #ARGV do
+  local v = redis.call('HGET', KEYS[1], ARGV[i])
+  if v then
+    local owner, expires = string.match(v, '^(%S+) (%d+)$')
+    if owner ~= ARGV[1] and tonumber(expires) > now then taken[#taken + 1] = tonumber(ARGV[i]) end
+  end
 end
 if #taken > 0 then return taken end
-for _, k in ipairs(KEYS) do redis.call('SET', k, ARGV[1], 'PX', ARGV[2]) end
+local value = ARGV[1] .. ' ' .. (now + tonumber(ARGV[2]))
+for i = 3, #ARGV do redis.call('HSET', KEYS[1], ARGV[i], value) end
+redis.call('PEXPIRE', KEYS[1], ARGV[2])
 return taken`;
 
-/** KEYS: claim keys. ARGV: owner. Deletes the keys the owner still holds. */
+/** KEYS[1]: the showtime's claims. ARGV: owner, seat ids. Deletes the claims the owner still holds. */
 const RELEASE = `
-for _, k in ipairs(KEYS) do
-  if redis.call('GET', k) == ARGV[1] then redis.call('DEL', k) end
+for i = 2, #ARGV do
+  local v = redis.call('HGET', KEYS[1], ARGV[i])
+  if v and string.match(v, '^(%S+) ') == ARGV[1] then redis.call('HDEL', KEYS[1], ARGV[i]) end
 end
 return 0`;
+
+/** KEYS[1]: the showtime's claims. Returns the seat ids claimed now, dropping the claims that ran out. */
+const CLAIMED = `${NOW_MS}
+local claimed = {}
+local all = redis.call('HGETALL', KEYS[1])
+for i = 1, #all, 2 do
+  local expires = tonumber(string.match(all[i + 1], ' (%d+)$'))
+  if expires > now then claimed[#claimed + 1] = tonumber(all[i]) else redis.call('HDEL', KEYS[1], all[i]) end
+end
+return claimed`;
 
 export interface AdmissionDeps {
   redis: Redis;
@@ -52,8 +73,7 @@ export interface Admission {
   release(): Promise<void>;
 }
 
-/** One hash slot per showtime: a request's keys stay together on a Redis Cluster. */
-const claimKey = (prefix: string, showtimeId: number, seatId: number): string => `${prefix}:claim:{st${showtimeId}}:${seatId}`;
+const claimsKey = (prefix: string, showtimeId: number): string => `${prefix}:claims:{st${showtimeId}}`;
 
 function bounded<T>(p: Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -65,7 +85,7 @@ function bounded<T>(p: Promise<T>): Promise<T> {
   ]).finally(() => clearTimeout(timer));
 }
 
-const NOTHING_CLAIMED: Admission = { release: async () => undefined };
+export const NOTHING_CLAIMED: Admission = { release: async () => undefined };
 
 /**
  * Claims the seats for `checkoutId` (a retry of the same checkout owns its
@@ -74,23 +94,33 @@ const NOTHING_CLAIMED: Admission = { release: async () => undefined };
  */
 export async function admit(deps: AdmissionDeps, showtimeId: number, seatIds: readonly number[], checkoutId: string): Promise<Admission> {
   const ids = [...new Set(seatIds)].sort((a, b) => a - b);
-  const keys = ids.map((id) => claimKey(deps.config.REDIS_PREFIX, showtimeId, id));
+  const key = claimsKey(deps.config.REDIS_PREFIX, showtimeId);
   if (deps.redis.status !== 'ready') return NOTHING_CLAIMED;
   let taken: number[];
   try {
-    taken = (await bounded(deps.redis.eval(CLAIM, keys.length, ...keys, checkoutId, CLAIM_TTL_MS))) as number[];
+    taken = (await bounded(deps.redis.eval(CLAIM, 1, key, checkoutId, CLAIM_TTL_MS, ...ids))) as number[];
   } catch (e) {
     deps.log.warn({ err: (e as Error).message }, 'admission skipped: redis unavailable');
     return NOTHING_CLAIMED;
   }
   if (taken.length > 0) {
-    throw new AppError('SEATS_UNAVAILABLE', 'Some of these seats are no longer available', { seatIds: taken.map((i) => ids[i - 1]!) });
+    throw new AppError('SEATS_UNAVAILABLE', 'Some of these seats are no longer available', { seatIds: [...taken].sort((a, b) => a - b) });
   }
   return {
     release: async () => {
-      await bounded(deps.redis.eval(RELEASE, keys.length, ...keys, checkoutId)).catch((e: unknown) =>
+      await bounded(deps.redis.eval(RELEASE, 1, key, checkoutId, ...ids)).catch((e: unknown) =>
         deps.log.warn({ err: (e as Error).message, checkoutId }, 'seat claims not released; they expire on their own'),
       );
     },
   };
+}
+
+/** The seats of a showtime other requests are claiming right now; none when Redis cannot say. */
+export async function claimedSeats(deps: AdmissionDeps, showtimeId: number): Promise<Set<number>> {
+  if (deps.redis.status !== 'ready') return new Set();
+  try {
+    return new Set((await bounded(deps.redis.eval(CLAIMED, 1, claimsKey(deps.config.REDIS_PREFIX, showtimeId)))) as number[]);
+  } catch {
+    return new Set();
+  }
 }

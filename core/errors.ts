@@ -21,6 +21,8 @@ export const ErrorCatalog = {
   SEATS_NOT_HELD: { http: 409 },
   SHOWTIME_OVERLAP: { http: 409 },
   IDEMPOTENCY_KEY_REUSED: { http: 422 },
+  /** The hold would leave a single free seat alone (core/seating.ts). */
+  SINGLE_SEAT_GAP: { http: 422 },
   UNPROCESSABLE: { http: 422 },
   RATE_LIMITED: { http: 429 },
   /** A state change the transition tables of core/domain forbid: a bug, never retried. */

@@ -1,5 +1,6 @@
-import type { SeatStatus } from './domain.js';
+import type { SeatStatus, SeatType } from './domain.js';
 import { AppError, unprocessable } from './errors.js';
+import { companionsAlone, strandedSeats } from './seating.js';
 
 /**
  * The rules a hold must pass, in one place: the API applies them early to a
@@ -7,9 +8,9 @@ import { AppError, unprocessable } from './errors.js';
  * them again to the rows it has locked (and that answer is the one that counts).
  */
 
-/** Between 1 and `max` seats per checkout, counting every id asked for. */
-export function assertSeatCount(seatIds: readonly number[], max: number): void {
-  if (seatIds.length === 0 || seatIds.length > max) {
+/** Between 1 and `max` seats per checkout, counting every id asked for (or the number asked of best-available). */
+export function assertSeatCount(count: number, max: number): void {
+  if (count < 1 || count > max) {
     throw unprocessable(`A checkout holds between 1 and ${max} seats`, { max });
   }
 }
@@ -35,16 +36,62 @@ export interface SeatHoldState {
   heldUntil: Date | null;
 }
 
-/** Booked, or held by another checkout whose hold has not expired yet. */
-const takenFrom = (seat: SeatHoldState, now: Date, checkoutId: string | null): boolean =>
-  seat.status === 'booked' ||
-  (seat.status === 'held' && seat.checkoutId !== checkoutId && seat.heldUntil !== null && seat.heldUntil > now);
+/** Whether `checkoutId` can have the seat now: not booked, and not held by another checkout whose hold has not run out. */
+export const isFreeFor = (seat: SeatHoldState, now: Date, checkoutId: string | null): boolean =>
+  seat.status === 'available' ||
+  (seat.status === 'held' && (seat.checkoutId === checkoutId || seat.heldUntil === null || seat.heldUntil <= now));
 
 /** Refuses with SEATS_UNAVAILABLE naming every seat `checkoutId` cannot have now. */
 export function assertSeatsFree(seats: readonly SeatHoldState[], now: Date, checkoutId: string | null): void {
   const taken = seats
-    .filter((s) => takenFrom(s, now, checkoutId))
+    .filter((s) => !isFreeFor(s, now, checkoutId))
     .map((s) => s.id)
     .sort((a, b) => a - b);
   if (taken.length > 0) throw new AppError('SEATS_UNAVAILABLE', 'Some of these seats are no longer available', { seatIds: taken });
+}
+
+/** A seat of the hall with where it sits, for the seating rules. */
+export interface PlacedSeat extends SeatHoldState {
+  gridRow: number;
+  gridCol: number;
+  type: SeatType;
+}
+
+export interface SeatingPolicy {
+  /** SINGLE_SEAT_RULE: refuse holds that leave a single seat alone. */
+  singleSeatRule: boolean;
+  /** The companion seats' hold-back has ended (COMPANION_RELEASE_MINUTES before the show): they sell as regular seats. */
+  companionsOnSale: boolean;
+}
+
+/** The rules as configured, for a showtime starting at `startsAt`. */
+export const seatingPolicy = (
+  settings: { SINGLE_SEAT_RULE: 'on' | 'off'; COMPANION_RELEASE_MINUTES: number },
+  startsAt: Date,
+  now: Date,
+): SeatingPolicy => ({
+  singleSeatRule: settings.SINGLE_SEAT_RULE === 'on',
+  companionsOnSale: now.getTime() >= startsAt.getTime() - settings.COMPANION_RELEASE_MINUTES * 60_000,
+});
+
+/**
+ * The seating rules of a hold of `taking`, given the seats of the rows it
+ * touches (or the whole hall): a companion seat only with the wheelchair
+ * space beside it, and no single seat left alone (core/seating.ts).
+ */
+export function assertSeating(hall: readonly PlacedSeat[], taking: readonly number[], policy: SeatingPolicy, now: Date, checkoutId: string | null): void {
+  const spots = hall.map((s) => ({ id: s.id, gridRow: s.gridRow, gridCol: s.gridCol, type: s.type, free: isFreeFor(s, now, checkoutId) }));
+  const wanted = new Set(taking);
+  if (!policy.companionsOnSale) {
+    const alone = companionsAlone(spots, wanted);
+    if (alone.length > 0) {
+      throw unprocessable('A companion seat is sold together with the wheelchair space beside it', { reason: 'companion-seat', seatIds: alone });
+    }
+  }
+  if (policy.singleSeatRule) {
+    const stranded = strandedSeats(spots, wanted);
+    if (stranded.length > 0) {
+      throw new AppError('SINGLE_SEAT_GAP', 'These seats would leave a single seat alone; choose seats next to it or at the end of the row', { seatIds: stranded });
+    }
+  }
 }

@@ -79,6 +79,10 @@ export function strandedSeats(seats: readonly SeatSpot[], taking: ReadonlySet<nu
   return stranded.sort((a, b) => a - b);
 }
 
+/** Whether taking `taking` leaves any seat alone that was not alone before, avoidable or not (best-available never does). */
+export const leavesSeatAlone = (seats: readonly SeatSpot[], taking: ReadonlySet<number>): boolean =>
+  runsOf(seats).some((run) => run.some((s) => taking.has(s.id)) && strandedInRun(run, taking).length > 0);
+
 /** Companion seats of a request that have no wheelchair space of the same request beside them. */
 export function companionsAlone(seats: readonly SeatSpot[], taking: ReadonlySet<number>): number[] {
   const alone: number[] = [];

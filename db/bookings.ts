@@ -35,10 +35,22 @@ export async function insertHold(sql: Sql, b: NewHold, now: Date): Promise<void>
   );
 }
 
-/** When the hold of an existing booking ends (a retried hold answers with it), or null. */
-export async function holdExpiry(sql: Sql, id: string): Promise<Date | null> {
-  const [row]: { hold_expires_at: Date }[] = await sql.query('SELECT hold_expires_at FROM bookings WHERE id = ?', [id]);
-  return row?.hold_expires_at ?? null;
+/** The seats a booking holds or held, with what it costs and when its hold ends: a retried hold answers with it. Null when there is none. */
+export async function heldOf(sql: Sql, id: string): Promise<{ seats: { id: number; label: string; type: SeatType; price: number }[]; amount: number; expiresAt: Date } | null> {
+  const rows: { hold_expires_at: Date; amount: number; show_seat_id: number; label: string; price: number; seat_type: SeatType }[] = await sql.query(
+    `SELECT b.hold_expires_at, b.amount, bs.show_seat_id, bs.label, bs.price, hs.seat_type
+       FROM bookings b JOIN booking_seats bs ON bs.booking_id = b.id
+       JOIN show_seats ss ON ss.id = bs.show_seat_id JOIN hall_seats hs ON hs.id = ss.hall_seat_id
+      WHERE b.id = ? ORDER BY bs.show_seat_id`,
+    [id],
+  );
+  const first = rows[0];
+  if (!first) return null;
+  return {
+    seats: rows.map((r) => ({ id: Number(r.show_seat_id), label: r.label, type: r.seat_type, price: r.price })),
+    amount: first.amount,
+    expiresAt: first.hold_expires_at,
+  };
 }
 
 /** The show seat ids a booking names, ascending (its lock order). */
@@ -279,4 +291,9 @@ export async function findBookings(
 
 export async function findBooking(ds: Sql, config: Pick<Config, 'BOOKING_CANCEL_CUTOFF_MINUTES'>, id: string): Promise<BookingView | null> {
   return (await findBookings(ds, config, { id })).items[0] ?? null;
+}
+
+/** Sets when the hold ends. */
+export async function moveHoldExpiry(sql: Sql, id: string, until: Date): Promise<void> {
+  await sql.query('UPDATE bookings SET hold_expires_at = ? WHERE id = ?', [until, id]);
 }

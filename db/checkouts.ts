@@ -1,6 +1,7 @@
-import type { PaymentProviderName } from '../core/domain.js';
+import type { PaymentProviderName, SeatType } from '../core/domain.js';
 import { AppError, notFound } from '../core/errors.js';
-import { assertSeatsBelong, assertSeatsFree, showtimeCancelled } from '../core/hold-rules.js';
+import { assertSeating, assertSeatsBelong, assertSeatsFree, isFreeFor, showtimeCancelled, type SeatingPolicy } from '../core/hold-rules.js';
+import { bestAvailable, leavesSeatAlone, type BestAvailableRequest, type HallShape } from '../core/seating.js';
 import type { SeatChangeSet } from '../live/protocol.js';
 import * as bookings from './bookings.js';
 import * as seats from './seats.js';
@@ -26,8 +27,12 @@ export interface HoldRequest {
   checkoutId: string;
   userId: number;
   showtimeId: number;
-  /** Distinct, ascending. */
+  /** The seats asked for, distinct and ascending; for a best-available hold, the API's preferred pick (maybe empty). */
   seatIds: number[];
+  /** Choose the seats here, under the row locks, instead of taking `seatIds` as they are. */
+  bestAvailable?: BestAvailableRequest;
+  hall: HallShape;
+  policy: SeatingPolicy;
   idempotencyKey: string | null;
   provider: PaymentProviderName;
   currency: string;
@@ -36,47 +41,79 @@ export interface HoldRequest {
 }
 
 export interface HeldSeats {
-  seats: { id: number; label: string; type: seats.LockedSeat['type']; price: number }[];
+  seats: { id: number; label: string; type: SeatType; price: number }[];
   amount: number;
   /** When the hold ends: the first attempt's `heldUntil`, also for a retried hold. */
   expiresAt: Date;
   change: SeatChangeSet | null;
 }
 
-/** How long a hold tries again when its seat rows are locked by another transaction, before it answers. */
+/** How long a hold of named seats tries again when their rows are locked by another transaction, before it answers. */
 const CONTENDED_RETRIES_MS = [10, 30, 60];
+/** How many blocks a best-available hold tries when the one it chose is being taken meanwhile. */
+const BEST_AVAILABLE_ATTEMPTS = 4;
+
+/** The chosen seats turned out to be taken or locked meanwhile: choose again without them. */
+class TakenMeanwhile extends Error {
+  constructor(readonly seatIds: number[]) {
+    super('chosen seats taken meanwhile');
+  }
+}
 
 /**
  * Holds the seats for the checkout, all or nothing, and writes its booking
  * (HOLDING). A retry of a hold that already went through answers as the first
- * attempt did and changes nothing. Seat rows locked by another transaction (a
- * hold, a confirm or a release of the same seats in flight) are tried again
- * briefly; still locked, the seats are being taken: SEATS_UNAVAILABLE.
+ * attempt did and changes nothing.
+ *
+ * Named seats locked by another transaction (a hold, a confirm or a release
+ * of the same seats in flight) are tried again briefly; still locked, they
+ * are being taken: SEATS_UNAVAILABLE. A best-available hold chooses its block
+ * in its transaction and locks it; if another hold took or is taking it
+ * meanwhile, it chooses the next best without those seats.
  */
 export async function hold(db: Transactor, r: HoldRequest): Promise<HeldSeats> {
+  const excluded = new Set<number>();
   for (let attempt = 0; ; attempt++) {
     try {
-      return await holdOnce(db, r);
+      return await holdOnce(db, r, excluded);
     } catch (e) {
+      if (e instanceof TakenMeanwhile) {
+        if (attempt + 1 >= BEST_AVAILABLE_ATTEMPTS) throw seatsBeingTaken(r);
+        for (const id of e.seatIds) excluded.add(id);
+        continue;
+      }
       const pause = CONTENDED_RETRIES_MS[attempt];
       if (!isLockContention(e)) throw e;
-      if (pause === undefined) throw new AppError('SEATS_UNAVAILABLE', 'Some of these seats are being taken right now', { seatIds: r.seatIds, reason: 'contended' });
+      if (pause === undefined) throw seatsBeingTaken(r);
       await new Promise((resolve) => setTimeout(resolve, pause));
     }
   }
 }
 
-function holdOnce(db: Transactor, r: HoldRequest): Promise<HeldSeats> {
+const seatsBeingTaken = (r: HoldRequest): AppError =>
+  new AppError('SEATS_UNAVAILABLE', 'Some of these seats are being taken right now', { seatIds: r.seatIds, reason: 'contended' });
+
+function holdOnce(db: Transactor, r: HoldRequest, excluded: ReadonlySet<number>): Promise<HeldSeats> {
   return db.transaction(async (tx) => {
-    const locked = await seats.lockForHold(tx, r.showtimeId, r.seatIds);
-    assertSeatsBelong(r.seatIds, locked.map((s) => s.id));
+    const prior = await bookings.heldOf(tx, r.checkoutId);
+    if (prior) return { ...prior, change: null };
+
+    const seatIds = r.bestAvailable ? await choose(tx, r, excluded) : r.seatIds;
+    const locked = await seats.lockForHold(tx, r.showtimeId, seatIds).catch((e: unknown) => {
+      throw r.bestAvailable && isLockContention(e) ? new TakenMeanwhile(seatIds) : e;
+    });
+    assertSeatsBelong(seatIds, locked.map((s) => s.id));
+    if (r.bestAvailable) {
+      const gone = locked.filter((s) => !isFreeFor(s, r.now, r.checkoutId)).map((s) => s.id);
+      if (gone.length > 0) throw new TakenMeanwhile(gone);
+    } else {
+      assertSeatsFree(locked, r.now, r.checkoutId);
+      const rows = [...new Set(locked.map((s) => s.gridRow))];
+      assertSeating(await seats.readPlaced(tx, r.showtimeId, rows), seatIds, r.policy, r.now, r.checkoutId);
+    }
+
     const held = locked.map((s) => ({ id: s.id, label: s.label, type: s.type, price: s.price }));
     const amount = held.reduce((sum, s) => sum + s.price, 0);
-    if (locked.every((s) => s.status === 'held' && s.checkoutId === r.checkoutId)) {
-      const expiresAt = (await bookings.holdExpiry(tx, r.checkoutId)) ?? locked[0]!.heldUntil!;
-      return { seats: held, amount, expiresAt, change: null };
-    }
-    assertSeatsFree(locked, r.now, r.checkoutId);
     await seats.hold(tx, locked, r.checkoutId, r.heldUntil);
     const version = await showtimes.bumpSeatVersion(tx, r.showtimeId, { scheduledOnly: true });
     if (version === null) throw showtimeCancelled(r.showtimeId);
@@ -102,6 +139,31 @@ function holdOnce(db: Transactor, r: HoldRequest): Promise<HeldSeats> {
       change: { showtimeId: r.showtimeId, version, changes: held.map((s) => ({ seatId: s.id, status: 'held' as const })), reason: 'held' as const },
     };
   });
+}
+
+/**
+ * A best-available hold's seats: the API's preferred pick when it is still
+ * free and still a valid block, else the best block of the hall as this
+ * transaction reads it (without the seats found taken meanwhile).
+ */
+async function choose(tx: Sql, r: HoldRequest, excluded: ReadonlySet<number>): Promise<number[]> {
+  const req = r.bestAvailable!;
+  const placed = await seats.readPlaced(tx, r.showtimeId);
+  const spots = placed.map((s) => ({ id: s.id, gridRow: s.gridRow, gridCol: s.gridCol, type: s.type, free: !excluded.has(s.id) && isFreeFor(s, r.now, r.checkoutId) }));
+  const opts = { companionsOnSale: r.policy.companionsOnSale };
+  const preferred = r.seatIds.filter((id) => !excluded.has(id));
+  let chosen: number[] | undefined;
+  if (preferred.length === req.count) {
+    // The preferred pick stands if the hall still offers it as a block: choosing among its own seats gives it back.
+    const onlyThose = bestAvailable(spots.map((s) => ({ ...s, free: s.free && preferred.includes(s.id) })), r.hall, req, opts);
+    if ('seatIds' in onlyThose && !leavesSeatAlone(spots, new Set(onlyThose.seatIds))) chosen = onlyThose.seatIds;
+  }
+  if (!chosen) {
+    const best = bestAvailable(spots, r.hall, req, opts);
+    if ('reason' in best) throw new AppError('SEATS_UNAVAILABLE', `No seats to offer: ${best.reason}`, { reason: best.reason });
+    chosen = best.seatIds;
+  }
+  return [...chosen].sort((a, b) => a - b);
 }
 
 /** held → booked for every seat of the checkout, booking → CONFIRMED. SEATS_NOT_HELD when any seat is no longer its own. */
@@ -168,5 +230,27 @@ export function cancelShowtime(db: Transactor, showtimeId: number): Promise<{ op
       openCheckoutIds: live.filter((b) => b.status !== 'CONFIRMED').map((b) => b.id),
       confirmedBookingIds: live.filter((b) => b.status === 'CONFIRMED').map((b) => b.id),
     };
+  });
+}
+
+/**
+ * Moves an open checkout's hold to `until`: its booking's hold_expires_at and
+ * its seats' held_until together (a version bump, so seat maps re-read the
+ * deadlines). Safe to repeat: a hold already at `until` changes nothing.
+ */
+export function extend(db: Transactor, r: { checkoutId: string; showtimeId: number; until: Date }): Promise<SeatChangeSet | null> {
+  return db.transaction(async (tx) => {
+    const ids = await seats.lockHeldBy(tx, r.checkoutId);
+    const held = await bookings.heldOf(tx, r.checkoutId);
+    const booking = await bookings.getState(tx, r.checkoutId);
+    if (!held || booking?.status !== 'AWAITING_PAYMENT' || ids.length === 0) {
+      throw new AppError('CONFLICT', 'This checkout is no longer holding seats', { checkoutId: r.checkoutId });
+    }
+    if (held.expiresAt.getTime() === r.until.getTime()) return null;
+    const version = await showtimes.bumpSeatVersion(tx, r.showtimeId);
+    if (version === null) throw notFound('showtime', r.showtimeId);
+    await bookings.moveHoldExpiry(tx, r.checkoutId, r.until);
+    await seats.holdUntil(tx, ids, r.until);
+    return { showtimeId: r.showtimeId, version, changes: ids.map((seatId) => ({ seatId, status: 'held' as const })), reason: 'extended' as const };
   });
 }

@@ -30,6 +30,7 @@ export interface SeatSnapshot {
   showtimeId: number;
   version: number;
   showtimeStatus: ShowtimeStatus;
+  startsAt: Date;
   rows: number;
   cols: number;
   seats: StoredSeat[];
@@ -37,7 +38,7 @@ export interface SeatSnapshot {
   holdDeadlines: number[];
 }
 
-interface StoredSeat extends Omit<SeatMapSeat, 'status'> {
+export interface StoredSeat extends Omit<SeatMapSeat, 'status'> {
   status: SeatStatus;
   heldUntil: number | null;
 }
@@ -45,6 +46,7 @@ interface StoredSeat extends Omit<SeatMapSeat, 'status'> {
 interface SnapshotRow {
   v: number | string;
   s: ShowtimeStatus;
+  sa: Date;
   r: number;
   c: number;
   id: number | null;
@@ -64,7 +66,7 @@ interface SnapshotRow {
  * never miss one. Uses uq_show_seats_showtime_seat (showtime_id, …) and the
  * hall_seats primary key; about 200 rows for a typical hall.
  */
-const SNAPSHOT_SQL = `SELECT st.seat_version AS v, st.status AS s, h.\`rows\` AS r, h.cols AS c,
+const SNAPSHOT_SQL = `SELECT st.seat_version AS v, st.status AS s, st.starts_at AS sa, h.\`rows\` AS r, h.cols AS c,
   ss.id, hs.row_label AS rl, hs.number AS n, hs.seat_type AS t, ss.price AS p, ss.status AS ss, ss.held_until AS hu,
   hs.grid_row AS gr, hs.grid_col AS gc
   FROM showtimes st JOIN halls h ON h.id = st.hall_id
@@ -96,7 +98,7 @@ export async function readSeatSnapshot(sql: Sql, showtimeId: number): Promise<Se
     });
   }
   holdDeadlines.sort((a, b) => a - b);
-  return { showtimeId, version: num(first.v), showtimeStatus: first.s, rows: first.r, cols: first.c, seats, holdDeadlines };
+  return { showtimeId, version: num(first.v), showtimeStatus: first.s, startsAt: first.sa, rows: first.r, cols: first.c, seats, holdDeadlines };
 }
 
 /** How many holds of the snapshot have expired by `nowMs`. With the version, it fixes what the map shows. */
@@ -195,22 +197,25 @@ export class SeatMapCache {
   }
 
   async read(showtimeId: number, now: Date): Promise<SeatMapReply | null> {
+    const entry = await this.current(showtimeId);
+    return entry ? this.reply(entry, now) : null;
+  }
+
+  /** The stored seats at the showtime's version now (or later), for rules that need the whole hall: the early answers of a hold. */
+  async snapshot(showtimeId: number): Promise<SeatSnapshot | null> {
+    return (await this.current(showtimeId))?.snapshot ?? null;
+  }
+
+  private async current(showtimeId: number): Promise<Entry | null> {
     const head = await this.head(showtimeId);
     if (!head) {
       this.entries.delete(showtimeId);
       return null;
     }
-    let entry = this.entries.get(showtimeId);
-    const stale =
-      !entry ||
-      entry.snapshot.version < num(head.v) ||
-      entry.snapshot.showtimeStatus !== head.s ||
-      performance.now() - entry.loadedAt > this.maxAgeMs;
-    if (stale) {
-      entry = (await this.load(showtimeId, num(head.v))) ?? undefined;
-      if (!entry) return null;
-    }
-    return this.reply(entry!, now);
+    const entry = this.entries.get(showtimeId);
+    const fresh =
+      entry && entry.snapshot.version >= num(head.v) && entry.snapshot.showtimeStatus === head.s && performance.now() - entry.loadedAt <= this.maxAgeMs;
+    return fresh ? entry : this.load(showtimeId, num(head.v));
   }
 
   /**

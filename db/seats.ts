@@ -1,7 +1,7 @@
 import type { SeatStatus, SeatType } from '../core/domain.js';
 import { seatPrice } from '../core/domain.js';
 import { seatLabel } from '../core/hall-layout.js';
-import type { SeatHoldState } from '../core/hold-rules.js';
+import type { PlacedSeat, SeatHoldState } from '../core/hold-rules.js';
 import { assertTransition } from '../core/transitions.js';
 import { placeholders, type Sql } from './sql.js';
 
@@ -11,9 +11,8 @@ import { placeholders, type Sql } from './sql.js';
  * transaction shares) and check each change against the seat transition table.
  */
 
-export interface LockedSeat extends SeatHoldState {
+export interface LockedSeat extends PlacedSeat {
   label: string;
-  type: SeatType;
   price: number;
 }
 
@@ -26,6 +25,8 @@ interface SeatRow {
   row_label: string;
   number: number;
   seat_type: SeatType;
+  grid_row: number;
+  grid_col: number;
 }
 
 const toLocked = (r: SeatRow): LockedSeat => ({
@@ -36,6 +37,8 @@ const toLocked = (r: SeatRow): LockedSeat => ({
   label: seatLabel(r.row_label, r.number),
   type: r.seat_type,
   price: r.price,
+  gridRow: r.grid_row,
+  gridCol: r.grid_col,
 });
 
 /**
@@ -45,36 +48,13 @@ const toLocked = (r: SeatRow): LockedSeat => ({
  */
 export async function lockForHold(sql: Sql, showtimeId: number, seatIds: readonly number[]): Promise<LockedSeat[]> {
   const rows: SeatRow[] = await sql.query(
-    `SELECT ss.id, ss.status, ss.checkout_id, ss.held_until, ss.price, hs.row_label, hs.number, hs.seat_type
+    `SELECT ss.id, ss.status, ss.checkout_id, ss.held_until, ss.price, hs.row_label, hs.number, hs.seat_type, hs.grid_row, hs.grid_col
        FROM show_seats ss JOIN hall_seats hs ON hs.id = ss.hall_seat_id
       WHERE ss.showtime_id = ? AND ss.id IN (${placeholders(seatIds.length)})
       ORDER BY ss.id FOR UPDATE NOWAIT`,
     [showtimeId, ...seatIds],
   );
   return rows.map(toLocked);
-}
-
-/** The showtime and the named seats as they are now, unlocked: the API's early answer before any workflow starts. */
-export async function readForHold(
-  sql: Sql,
-  showtimeId: number,
-  seatIds: readonly number[],
-): Promise<{ showtime: { status: string; startsAt: Date }; seats: SeatHoldState[] } | null> {
-  const rows: { st_status: string; starts_at: Date; id: number | null; status: SeatStatus | null; checkout_id: string | null; held_until: Date | null }[] =
-    await sql.query(
-      `SELECT st.status AS st_status, st.starts_at, ss.id, ss.status, ss.checkout_id, ss.held_until
-         FROM showtimes st LEFT JOIN show_seats ss ON ss.showtime_id = st.id AND ss.id IN (${placeholders(seatIds.length)})
-        WHERE st.id = ?`,
-      [...seatIds, showtimeId],
-    );
-  const st = rows[0];
-  if (!st) return null;
-  return {
-    showtime: { status: st.st_status, startsAt: st.starts_at },
-    seats: rows
-      .filter((r) => r.id !== null)
-      .map((r) => ({ id: Number(r.id), status: r.status!, checkoutId: r.checkout_id, heldUntil: r.held_until })),
-  };
 }
 
 /** Locks seats by id (ascending): the seats a checkout or booking names. */
@@ -155,4 +135,35 @@ export async function lockAndCountOccupied(sql: Sql, showtimeIds: readonly numbe
   if (showtimeIds.length === 0) return 0;
   const seats: { status: SeatStatus }[] = await sql.query('SELECT status FROM show_seats WHERE showtime_id IN (?) ORDER BY id FOR UPDATE', [showtimeIds]);
   return seats.filter((s) => s.status !== 'available').length;
+}
+
+/**
+ * The showtime's seats with where they sit and their hold state, read without
+ * locks: what the seating rules look at around a hold. `gridRows` limits it
+ * to the rows a hold touches.
+ */
+export async function readPlaced(sql: Sql, showtimeId: number, gridRows?: readonly number[]): Promise<PlacedSeat[]> {
+  if (gridRows?.length === 0) return [];
+  const rows: { id: number; status: SeatStatus; checkout_id: string | null; held_until: Date | null; grid_row: number; grid_col: number; seat_type: SeatType }[] =
+    await sql.query(
+      `SELECT ss.id, ss.status, ss.checkout_id, ss.held_until, hs.grid_row, hs.grid_col, hs.seat_type
+         FROM show_seats ss JOIN hall_seats hs ON hs.id = ss.hall_seat_id
+        WHERE ss.showtime_id = ?${gridRows ? ` AND hs.grid_row IN (${placeholders(gridRows.length)})` : ''}`,
+      [showtimeId, ...(gridRows ?? [])],
+    );
+  return rows.map((r) => ({
+    id: Number(r.id),
+    status: r.status,
+    checkoutId: r.checkout_id,
+    heldUntil: r.held_until,
+    gridRow: r.grid_row,
+    gridCol: r.grid_col,
+    type: r.seat_type,
+  }));
+}
+
+/** Locked seats this checkout holds stay held until `until`. */
+export async function holdUntil(sql: Sql, ids: readonly number[], until: Date): Promise<void> {
+  if (ids.length === 0) return;
+  await sql.query(`UPDATE show_seats SET held_until = ? WHERE status = 'held' AND id IN (${placeholders(ids.length)})`, [until, ...ids]);
 }

@@ -285,10 +285,16 @@ export async function customerActivity(sql: Sql, showtimeIds: readonly number[])
 
 export const hasCustomers = (a: { bookings: number; occupiedSeats: number }): boolean => a.bookings > 0 || a.occupiedSeats > 0;
 
-/** What a hold checks of its showtime, by primary key. */
-export async function basics(sql: Sql, id: number): Promise<{ id: number; status: ShowtimeStatus; startsAt: Date; currency: string } | null> {
-  const [r]: { status: ShowtimeStatus; starts_at: Date; currency: string }[] = await sql.query('SELECT status, starts_at, currency FROM showtimes WHERE id = ?', [id]);
-  return r ? { id, status: r.status, startsAt: r.starts_at, currency: r.currency } : null;
+/** What a hold checks of its showtime (and the shape of its hall, for choosing seats), by primary key. */
+export async function basics(
+  sql: Sql,
+  id: number,
+): Promise<{ id: number; status: ShowtimeStatus; startsAt: Date; currency: string; hall: { rows: number; cols: number } } | null> {
+  const [r]: { status: ShowtimeStatus; starts_at: Date; currency: string; hr: number; hc: number }[] = await sql.query(
+    'SELECT st.status, st.starts_at, st.currency, h.`rows` AS hr, h.cols AS hc FROM showtimes st JOIN halls h ON h.id = st.hall_id WHERE st.id = ?',
+    [id],
+  );
+  return r ? { id, status: r.status, startsAt: r.starts_at, currency: r.currency, hall: { rows: r.hr, cols: r.hc } } : null;
 }
 
 /** Whether the hall has a showtime starting at exactly this time (the seed's natural key). */

@@ -32,8 +32,11 @@ export interface SeatChange {
   status: SeatStatus;
 }
 
-/** Why seats changed; `rebuilt` means the seat map was laid out anew (an admin edit): watchers refetch it. */
-export type SeatChangeReason = 'held' | 'released' | 'expired' | 'booked' | 'refunded' | 'rebuilt';
+/**
+ * Why seats changed. `extended`: a hold got more time (its seats stay held);
+ * `rebuilt`: the seat map was laid out anew (an admin edit), so watchers refetch it.
+ */
+export type SeatChangeReason = 'held' | 'extended' | 'released' | 'expired' | 'booked' | 'refunded' | 'rebuilt';
 
 export interface SeatChangeSet {
   showtimeId: number;

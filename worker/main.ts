@@ -37,7 +37,7 @@ const activities = createActivities({
   publisher,
   clock: systemClock,
   log,
-  settings: { holdTtlSeconds: config.HOLD_TTL_SECONDS, maxSeatsPerCheckout: config.MAX_SEATS_PER_CHECKOUT },
+  settings: config,
 });
 const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
 const worker = await createCheckoutWorker({ connection, namespace: config.TEMPORAL_NAMESPACE, taskQueue: config.TASK_QUEUE, activities });

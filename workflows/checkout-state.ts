@@ -6,6 +6,7 @@ import type { Reservation } from '../activities/reservation.js';
 import {
   cancelSignal,
   CheckoutStatusKey,
+  extendUpdate,
   holdUpdate,
   paymentFailedSignal,
   paymentSucceededSignal,
@@ -14,11 +15,17 @@ import {
   type CheckoutState,
   type HoldResult,
 } from './contracts.js';
+import { workflowNow } from './time.js';
 
 export interface Payment {
   intentId: string;
   amount: number;
 }
+
+/** Moves the hold that ends at `from` to its extended end; answers the new end. */
+export type ExtendHold = (from: string) => Promise<{ expiresAt: string }>;
+
+const conflict = (message: string) => toFailure(new AppError('CONFLICT', message, {}));
 
 /**
  * One checkout's state and its messages: the `status` query, the `hold`
@@ -34,6 +41,13 @@ export class Checkout {
   private answer: { ok: true; result: HoldResult } | { ok: false; failure: ApplicationFailure } | undefined;
   /** The signalled payment has been given back already. */
   private paymentReturned = false;
+  /** When the hold runs out (ms), once the seats are held. */
+  deadlineMs = Number.POSITIVE_INFINITY;
+  /** An extension is being written: the deadline is about to move. */
+  extending = false;
+  private extended = false;
+  /** The step that extends the hold; checkouts started before release 2 have none. */
+  private extendHold: ExtendHold | undefined;
 
   constructor(readonly input: CheckoutInput) {
     this.state = {
@@ -68,6 +82,39 @@ export class Checkout {
     setHandler(cancelSignal, ({ reason }) => {
       this.cancelReason ??= reason;
     });
+    setHandler(
+      extendUpdate,
+      async () => {
+        if (!this.extendHold || !this.state.expiresAt) throw conflict('This checkout cannot be extended');
+        this.extending = true;
+        try {
+          const { expiresAt } = await this.extendHold(this.state.expiresAt);
+          this.extended = true;
+          this.state.expiresAt = expiresAt;
+          this.deadlineMs = Date.parse(expiresAt);
+          return { expiresAt };
+        } finally {
+          this.extending = false;
+        }
+      },
+      {
+        validator: () => {
+          if (!this.extendHold) throw conflict('This checkout cannot be extended');
+          if (this.extended || this.extending) throw conflict('This checkout has been extended already');
+          const open = this.state.status === 'AWAITING_PAYMENT' && !this.paid && this.cancelReason === undefined;
+          if (!open || workflowNow() >= this.deadlineMs) throw conflict('This checkout is no longer awaiting payment');
+        },
+      },
+    );
+  }
+
+  /** The hold can be extended once, by `extendHold`; its deadline becomes a timer that moves. */
+  allowExtension(extendHold: ExtendHold): void {
+    this.extendHold = extendHold;
+  }
+
+  get extendable(): boolean {
+    return this.extendHold !== undefined;
   }
 
   private async holdAnswer(): Promise<HoldResult> {
@@ -80,6 +127,7 @@ export class Checkout {
   /** The seats are held and the intent exists: the hold update answers with them. */
   held(r: Reservation): void {
     Object.assign(this.state, { seats: r.seats, amount: r.amount, currency: r.currency, expiresAt: r.expiresAt, payment: r.payment });
+    this.deadlineMs = Date.parse(r.expiresAt);
     upsertMemo({ seats: r.seats.map((s) => s.label).join(' '), amount: r.amount, currency: r.currency });
     this.transition('AWAITING_PAYMENT');
     const { checkoutId, showtimeId } = this.input;

@@ -8,6 +8,7 @@ import { Checkout, type Payment } from './checkout-state.js';
 import { Compensations } from './compensations.js';
 import type { CheckoutInput, CheckoutState } from './contracts.js';
 import { Patches } from './patches.js';
+import { workflowNow } from './time.js';
 
 type IntentState = Awaited<ReturnType<Activities['cancelPaymentIntent']>>;
 
@@ -18,6 +19,7 @@ interface Steps extends Pick<Activities, 'confirmSeats' | 'releaseSeats' | 'canc
 }
 
 const holdSteps = proxyLocalActivities<Activities>(activityOptions.hold);
+const extendSteps = proxyLocalActivities<Activities>(activityOptions.seatsLocal);
 const seats = proxyActivities<Activities>(activityOptions.seats);
 const compensation = proxyActivities<Activities>(activityOptions.compensation);
 
@@ -72,8 +74,12 @@ const REFUSALS: readonly string[] = ['SEATS_UNAVAILABLE', 'NOT_FOUND', 'UNPROCES
  * it is durable. docs/architecture.md draws it.
  */
 export async function checkoutWorkflow(input: CheckoutInput): Promise<CheckoutState> {
-  const saga: Saga = { checkout: new Checkout(input), undo: new Compensations<Closing>(), steps: stepsOf(patched(Patches.localSteps)) };
-  const { checkout, undo, steps } = saga;
+  // Handlers first, then the patch markers: the order the recorded shapes have them in.
+  const checkout = new Checkout(input);
+  const steps = stepsOf(patched(Patches.localSteps));
+  if (patched(Patches.holdExtension)) checkout.allowExtension((from) => extendSteps.extendHold({ checkoutId: input.checkoutId, showtimeId: input.showtimeId, from }));
+  const saga: Saga = { checkout, undo: new Compensations<Closing>(), steps };
+  const { undo } = saga;
 
   const reservation = await reserve(saga);
   if (!reservation) return finish(saga);
@@ -98,10 +104,10 @@ export async function checkoutWorkflow(input: CheckoutInput): Promise<CheckoutSt
  * the POST waits on it. Registers the seats' release once they are held.
  */
 async function reserve({ checkout, undo, steps }: Saga): Promise<Reservation | undefined> {
-  const { checkoutId, userId, showtimeId, seatIds, idempotencyKey } = checkout.input;
+  const { checkoutId, userId, showtimeId, seatIds, bestAvailable, idempotencyKey } = checkout.input;
   const release = (c: Closing) => steps.releaseSeats({ checkoutId, showtimeId, ...c });
   try {
-    const reservation = await holdSteps.reserveSeats({ checkoutId, userId, showtimeId, seatIds, idempotencyKey });
+    const reservation = await holdSteps.reserveSeats({ checkoutId, userId, showtimeId, seatIds, bestAvailable, idempotencyKey });
     undo.add(release);
     checkout.held(reservation);
     return reservation;
@@ -130,7 +136,9 @@ function holdFailure(e: unknown): ApplicationFailure {
  * instant, the money wins over the deadline, but not over a cancel.
  */
 async function paymentOrDeadline({ checkout, steps }: Saga, reservation: Reservation): Promise<{ paid: Payment } | { closing: Closing; intentState: IntentState }> {
-  await condition(() => checkout.paid !== undefined || checkout.cancelReason !== undefined, reservation.holdTtlMs);
+  const decided = (): boolean => checkout.paid !== undefined || checkout.cancelReason !== undefined;
+  if (checkout.extendable) await untilDecidedOrDue(checkout, decided);
+  else await condition(decided, reservation.holdTtlMs);
   if (checkout.paid) return { paid: checkout.paid };
   const intentId = reservation.payment.intentId;
   const intentState = await steps.cancelUnpaid({ intentId });
@@ -138,6 +146,20 @@ async function paymentOrDeadline({ checkout, steps }: Saga, reservation: Reserva
   if (intentState === 'succeeded' && cancelReason === undefined) return { paid: { intentId, amount: reservation.amount } };
   const closing: Closing = cancelReason !== undefined ? { status: 'CANCELLED', reason: cancelReason } : { status: 'EXPIRED', reason: 'hold expired before payment' };
   return { closing, intentState };
+}
+
+/**
+ * Waits until `decided`, or until the hold's deadline: a timer that an
+ * extension moves (it re-arms with the new deadline), and that an extension
+ * being written holds back until it is done.
+ */
+async function untilDecidedOrDue(checkout: Checkout, decided: () => boolean): Promise<void> {
+  for (;;) {
+    const deadline = checkout.deadlineMs;
+    await condition(() => decided() || checkout.deadlineMs !== deadline, Math.max(0, deadline - workflowNow()));
+    if (checkout.extending) await condition(() => !checkout.extending);
+    if (decided() || checkout.deadlineMs === deadline) return;
+  }
 }
 
 /** Books the held seats; false when they are somehow no longer this checkout's (guarded, never expected). */

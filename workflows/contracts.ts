@@ -7,12 +7,16 @@ import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/commo
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { BookingStatus, PaymentProviderName, SeatType } from '../core/domain.js';
 import type { ErrorCode } from '../core/errors.js';
+import type { BestAvailableRequest } from '../core/seating.js';
 
 export interface CheckoutInput {
   checkoutId: string;
   userId: number;
   showtimeId: number;
+  /** The seats asked for; for a best-available checkout, the API's preferred pick. */
   seatIds: number[];
+  /** Choose the seats in the hold (release 2; absent in release-1 inputs). */
+  bestAvailable?: BestAvailableRequest;
   /** Hash of the request body; an Idempotency-Key reused with another body is refused. */
   requestHash: string;
   idempotencyKey: string | null;
@@ -70,6 +74,8 @@ export const paymentSucceededSignal = defineSignal<[{ intentId: string; amount: 
 export const paymentFailedSignal = defineSignal<[{ reason: string }]>('paymentFailed');
 export const cancelSignal = defineSignal<[{ reason: string }]>('cancel');
 export const statusQuery = defineQuery<CheckoutState>('status');
+/** More time to pay, once (HOLD_EXTENSION_SECONDS); answers the new deadline. */
+export const extendUpdate = defineUpdate<{ expiresAt: string }>('extend');
 
 export const ShowtimeIdKey = defineSearchAttributeKey('ShowtimeId', SearchAttributeType.KEYWORD);
 export const UserIdKey = defineSearchAttributeKey('UserId', SearchAttributeType.KEYWORD);

@@ -7,4 +7,6 @@
 export const Patches = {
   /** Release 2: the checkout's steps after the hold run as local activities. */
   localSteps: 'checkout-local-steps',
+  /** Release 2: a checkout's hold can be extended once (the `extend` update); its deadline is a moving timer. */
+  holdExtension: 'checkout-hold-extension',
 } as const;

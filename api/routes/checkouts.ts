@@ -1,10 +1,16 @@
 import { createHash } from 'node:crypto';
-import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError, WorkflowIdConflictPolicy, WorkflowIdReusePolicy, type WorkflowHandle } from '@temporalio/client';
-import { AppError, conflict, forbidden, notFound, type ErrorCode } from '../../core/errors.js';
+import {
+  WithStartWorkflowOperation,
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowIdConflictPolicy,
+  WorkflowIdReusePolicy,
+  WorkflowNotFoundError,
+  type WorkflowHandle,
+} from '@temporalio/client';
+import { AppError, conflict, forbidden, notFound } from '../../core/errors.js';
 import { getState } from '../../db/bookings.js';
-import { readForHold } from '../../db/seats.js';
-import { admit } from '../admission.js';
-import { assertSeatCount, assertSeatsBelong, assertSeatsFree, assertShowtimeOpen } from '../../core/hold-rules.js';
+import { intake, type HoldAsk } from '../hold-intake.js';
+import { assertSeatCount } from '../../core/hold-rules.js';
 import { checkoutIdForKey, newCheckoutId } from '../../core/ids.js';
 import { OpenBookingStatuses } from '../../core/domain.js';
 import {
@@ -13,6 +19,7 @@ import {
   ShowtimeIdKey,
   UserIdKey,
   cancelSignal,
+  extendUpdate,
   holdUpdate,
   type CheckoutInput,
   type CheckoutState,
@@ -59,24 +66,11 @@ export async function settle(handle: WorkflowHandle, ms: number): Promise<void> 
   clearTimeout(timer);
 }
 
-const requestHash = (showtimeId: number, seatIds: number[]): string =>
-  createHash('sha256').update(JSON.stringify({ showtimeId, seatIds: [...new Set(seatIds)].sort((a, b) => a - b) })).digest('hex');
-
-/**
- * Cheap early answers from one indexed read, before any workflow exists: an
- * unknown, cancelled or started showtime, seats not of this showtime, seats
- * visibly taken right now (seats this very checkout holds count as free).
- * Under contention this turns hundreds of doomed workflows into reads. It only
- * ever refuses: the hold activity re-checks everything under row locks.
- */
-async function precheck(deps: AppDeps, showtimeId: number, seatIds: number[], checkoutId: string): Promise<void> {
-  const found = await readForHold(deps.ds, showtimeId, seatIds);
-  if (!found) throw notFound('showtime', showtimeId);
-  const now = deps.clock.now();
-  assertShowtimeOpen({ id: showtimeId, ...found.showtime }, now);
-  assertSeatsBelong(seatIds, found.seats.map((s) => s.id));
-  assertSeatsFree(found.seats, now, checkoutId);
-}
+/** What identifies a request for its Idempotency-Key: the showtime and the seats asked for (in any order), or the best-available ask. */
+const requestHash = (ask: HoldAsk): string =>
+  createHash('sha256')
+    .update(JSON.stringify('seatIds' in ask ? { showtimeId: ask.showtimeId, seatIds: [...new Set(ask.seatIds)].sort((a, b) => a - b) } : ask))
+    .digest('hex');
 
 /** A retried POST whose checkout already closed: answer as the first request was answered. */
 async function replayClosedCheckout(deps: AppDeps, checkoutId: string, hash: string): Promise<HoldResult> {
@@ -86,7 +80,7 @@ async function replayClosedCheckout(deps: AppDeps, checkoutId: string, hash: str
     throw new AppError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was already used with a different request');
   }
   if (state.holdFailure) {
-    throw new AppError(state.holdFailure.code as ErrorCode, state.holdFailure.message, state.holdFailure.details);
+    throw new AppError(state.holdFailure.code, state.holdFailure.message, state.holdFailure.details);
   }
   return { ...state, expiresAt: state.expiresAt ?? '', payment: state.payment! };
 }
@@ -110,13 +104,22 @@ export const checkoutRoutes = [
       const header = IdempotencyHeaders.safeParse({ 'idempotency-key': ctx.get('idempotency-key') || undefined });
       if (!header.success) throw new AppError('VALIDATION_FAILED', 'Invalid Idempotency-Key header', { in: 'header' });
       const key = header.data['idempotency-key'] ?? null;
-      assertSeatCount(body.seatIds, deps.config.MAX_SEATS_PER_CHECKOUT);
+      const count = 'seatIds' in body ? body.seatIds.length : body.bestAvailable.count;
+      assertSeatCount(count, deps.config.MAX_SEATS_PER_CHECKOUT);
       const checkoutId = key ? checkoutIdForKey(user.id, key) : newCheckoutId();
       // A retry of a checkout that exists goes straight to it: it answers as it answered first.
       const retry = key !== null && (await getState(deps.ds, checkoutId)) !== null;
-      if (!retry) await precheck(deps, body.showtimeId, body.seatIds, checkoutId);
-      const hash = requestHash(body.showtimeId, body.seatIds);
-      const input: CheckoutInput = { checkoutId, userId: user.id, showtimeId: body.showtimeId, seatIds: body.seatIds, requestHash: hash, idempotencyKey: key };
+      const admitted = retry ? undefined : await intake(deps, body, checkoutId);
+      const hash = requestHash(body);
+      const input: CheckoutInput = {
+        checkoutId,
+        userId: user.id,
+        showtimeId: body.showtimeId,
+        seatIds: admitted?.seatIds ?? ('seatIds' in body ? body.seatIds : []),
+        ...('bestAvailable' in body ? { bestAvailable: body.bestAvailable } : {}),
+        requestHash: hash,
+        idempotencyKey: key,
+      };
       const start = new WithStartWorkflowOperation<typeof checkoutWorkflow>('checkoutWorkflow', {
         workflowId: checkoutId,
         taskQueue: deps.config.TASK_QUEUE,
@@ -127,10 +130,9 @@ export const checkoutRoutes = [
           { key: ShowtimeIdKey, value: String(body.showtimeId) },
           { key: UserIdKey, value: String(user.id) },
           { key: CheckoutStatusKey, value: 'HOLDING' },
-          { key: SeatCountKey, value: new Set(body.seatIds).size },
+          { key: SeatCountKey, value: 'seatIds' in body ? new Set(body.seatIds).size : count },
         ],
       });
-      const admission = retry ? undefined : await admit(deps, body.showtimeId, body.seatIds, checkoutId);
       let result: HoldResult;
       try {
         result = await deps.temporal.workflow.executeUpdateWithStart(holdUpdate, { args: [{ requestHash: hash }], startWorkflowOperation: start });
@@ -138,7 +140,7 @@ export const checkoutRoutes = [
         if (!(e instanceof WorkflowExecutionAlreadyStartedError)) throw e;
         result = await replayClosedCheckout(deps, checkoutId, hash);
       } finally {
-        await admission?.release();
+        await admitted?.admission.release();
       }
       ctx.set('Location', `/api/v1/checkouts/${checkoutId}`);
       return { status: 201, body: checkoutBody(result, result.payment.clientSecret) };
@@ -178,6 +180,32 @@ export const checkoutRoutes = [
       await settle(handle, 5000);
       const after = await ownedBooking(deps, params.id, user);
       return { status: OpenBookingStatuses.includes(after.status) ? 202 : 200, body: checkoutBody(after) };
+    },
+  }),
+
+  route({
+    method: 'post',
+    path: '/checkouts/:id/extend',
+    summary: 'More time to pay: the hold gets HOLD_EXTENSION_SECONDS more, once per checkout',
+    tags: TAGS,
+    auth: 'user',
+    params: CheckoutIdParams,
+    responses: {
+      200: { description: 'Extended: expiresAt is the new end of the hold', schema: Checkout },
+      409: { description: 'Extended already, or no longer awaiting payment' },
+    },
+    handler: async ({ params, user }, deps) => {
+      const booking = await ownedBooking(deps, params.id, user);
+      if (booking.userId !== user.id) throw forbidden('Only the customer can extend a checkout');
+      if (booking.status !== 'AWAITING_PAYMENT') throw conflict('This checkout is not awaiting payment', { status: booking.status });
+      try {
+        await deps.temporal.workflow.getHandle(params.id).executeUpdate(extendUpdate);
+      } catch (e) {
+        // Closed between the read and the update.
+        if (e instanceof WorkflowNotFoundError) throw conflict('This checkout is not awaiting payment');
+        throw e;
+      }
+      return { body: checkoutBody(await ownedBooking(deps, params.id, user)) };
     },
   }),
 

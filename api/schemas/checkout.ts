@@ -7,13 +7,28 @@ export const CheckoutIdParams = z.object({
   id: z.string().regex(CHECKOUT_ID, 'must be a checkout id like chk_01J…').meta({ example: 'chk_01JD3Z6R8W5X4V2T1S0Q9P8N7M' }),
 });
 
-export const CreateCheckoutBody = z
+export const BestAvailableSpec = z
+  .object({
+    count: z.number().int().min(1).max(50),
+    seatType: z.enum(SeatTypes).optional().meta({ description: 'Only seats of this type' }),
+    accessible: z.boolean().optional().meta({ description: 'Wheelchair spaces, with companion seats beside them' }),
+    allowSplit: z.boolean().optional().meta({ description: 'When no row has them side by side, split the seats over the fewest adjacent rows' }),
+  })
+  .strict()
+  .meta({ id: 'BestAvailable', description: 'The server chooses the best seats side by side (centre, two thirds back), never leaving a single seat alone' });
+
+const NamedSeats = z
   .object({
     showtimeId: IntId,
     seatIds: z.array(z.number().int().positive().max(Number.MAX_SAFE_INTEGER)).min(1).max(50),
   })
   .strict()
-  .meta({ id: 'CreateCheckout' });
+  .meta({ id: 'HoldNamedSeats' });
+
+const BestSeats = z.object({ showtimeId: IntId, bestAvailable: BestAvailableSpec }).strict().meta({ id: 'HoldBestAvailable' });
+
+/** Either the seats by id, or how many and which kind: the server chooses them. */
+export const CreateCheckoutBody = z.union([NamedSeats, BestSeats]).meta({ id: 'CreateCheckout' });
 
 export const IdempotencyHeaders = z.object({
   'idempotency-key': z

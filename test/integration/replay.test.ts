@@ -33,8 +33,11 @@ describe('workflow determinism (replay of recorded histories)', function () {
     'showtime-cancelled-checkout.pb',
   ];
 
-  it('has recorded histories of every path, for release 1 and for each later shape (r2: local steps)', () => {
-    expect(files).to.include.members([...paths, ...paths.map((p) => `r2-${p}`)]);
+  /** Paths that exist only since a shape. */
+  const extensionPaths = ['extended-then-expired.pb', 'extended-then-confirmed.pb', 'best-available-confirmed.pb'];
+
+  it('has recorded histories of every path, for release 1 and each later shape (r2: local steps; r4: hold extension)', () => {
+    expect(files).to.include.members([...paths, ...paths.map((p) => `r2-${p}`), ...[...paths, ...extensionPaths].map((p) => `r4-${p}`)]);
   });
 
   const history = (f: string) => proto.temporal.api.history.v1.History.decode(readFileSync(new URL(f, DIR)));

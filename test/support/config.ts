@@ -12,6 +12,8 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
     TEMPORAL_ADDRESS: testEnv.temporalAddress,
     TEMPORAL_NAMESPACE: testEnv.temporalNamespace,
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    // Tests of other behaviours hold seats wherever suits them; the seating tests turn the rule on.
+    SINGLE_SEAT_RULE: 'off',
     ...overrides,
   });
 }

@@ -34,6 +34,7 @@ function serviceEnv(config: Config): Record<string, string> {
     TEMPORAL_NAMESPACE: config.TEMPORAL_NAMESPACE,
     TASK_QUEUE: config.TASK_QUEUE,
     HOLD_TTL_SECONDS: String(config.HOLD_TTL_SECONDS),
+    SINGLE_SEAT_RULE: config.SINGLE_SEAT_RULE,
     JWT_SECRET: config.JWT_SECRET,
     LOG_LEVEL: 'info',
   };

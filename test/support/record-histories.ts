@@ -24,7 +24,7 @@ const DIR = new URL('../fixtures/histories/', import.meta.url);
 const shape = process.argv[2];
 if (!shape || !/^r\d+$/.test(shape)) throw new Error('usage: record-histories.ts <shape, e.g. r2>');
 
-const deps = await createTestDeps('record_histories', { config: { HOLD_TTL_SECONDS: '2' } });
+const deps = await createTestDeps('record_histories', { config: { HOLD_TTL_SECONDS: '2', HOLD_EXTENSION_SECONDS: '2' } });
 // The provider the worker and API use; `outage` makes every intent creation fail as a provider outage would.
 let outage = false;
 const provider: PaymentProvider = deps.payments;
@@ -71,6 +71,24 @@ try {
       return c.checkoutId;
     },
     expired: async () => (await hold([show.seatIds[4]!])).checkoutId,
+    'extended-then-expired': async () => {
+      const c = await hold([show.seatIds[11]!]);
+      const res = await api.request('POST', `/api/v1/checkouts/${c.checkoutId}/extend`, { token: user.token });
+      if (res.status !== 200) throw new Error(`extension answered ${res.status}`);
+      return c.checkoutId;
+    },
+    'extended-then-confirmed': async () => {
+      const c = await hold([show.seatIds[12]!]);
+      await api.request('POST', `/api/v1/checkouts/${c.checkoutId}/extend`, { token: user.token });
+      await pay(c.checkoutId, MOCK_CARDS.succeeds);
+      return c.checkoutId;
+    },
+    'best-available-confirmed': async () => {
+      const own = await createShowtime(deps.ds);
+      const res = await api.request('POST', '/api/v1/checkouts', { token: user.token, body: { showtimeId: own.showtimeId, bestAvailable: { count: 2 } } });
+      await pay(res.body.checkoutId, MOCK_CARDS.succeeds);
+      return res.body.checkoutId;
+    },
     // The intent was paid at the provider but its event never came: at the deadline the money wins.
     'paid-at-deadline': async () => {
       const c = await hold([show.seatIds[7]!]);

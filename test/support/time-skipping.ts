@@ -26,8 +26,10 @@ export async function startTimeSkipping(): Promise<TestWorkflowEnvironment> {
 /** The steps the checkout workflow calls. */
 export type CheckoutSteps = Pick<
   Activities,
-  'reserveSeats' | 'confirmSeats' | 'releaseSeats' | 'cancelPaymentIntent' | 'refundPayment' | 'refundLatePayment' | 'sendConfirmation'
+  'reserveSeats' | 'confirmSeats' | 'releaseSeats' | 'extendHold' | 'cancelPaymentIntent' | 'refundPayment' | 'refundLatePayment' | 'sendConfirmation'
 >;
+
+export const HOLD_EXTENSION_MS = 300_000;
 
 export interface StepCall {
   step: keyof CheckoutSteps;
@@ -42,7 +44,7 @@ export const reservation = (over: Partial<Reservation> = {}): Reservation => ({
   seats: [{ id: 11, label: 'A1', type: 'regular', price: 1000 }, { id: 12, label: 'A2', type: 'regular', price: 1000 }],
   amount: 2000,
   currency: 'USD',
-  expiresAt: '2026-12-01T12:10:00.000Z',
+  expiresAt: new Date(HOLD_TTL_MS).toISOString(),
   holdTtlMs: HOLD_TTL_MS,
   change: null,
   payment: { provider: 'mock', intentId: 'pi_own', clientSecret: 'pi_own_secret' },
@@ -54,10 +56,15 @@ export const reservation = (over: Partial<Reservation> = {}): Reservation => ({
  * quiet success unless overridden; what they throw goes through the same
  * failure mapping as the real activities.
  */
-export function stubSteps(overrides: Partial<CheckoutSteps> = {}): { activities: CheckoutSteps; calls: StepCall[]; called: (step: keyof CheckoutSteps) => StepCall[] } {
+export function stubSteps(
+  env: TestWorkflowEnvironment,
+  overrides: Partial<CheckoutSteps> = {},
+): { activities: CheckoutSteps; calls: StepCall[]; called: (step: keyof CheckoutSteps) => StepCall[] } {
   const calls: StepCall[] = [];
   const defaults: CheckoutSteps = {
-    reserveSeats: async () => reservation(),
+    // The hold ends one TTL after now on the server's clock, which the tests move.
+    reserveSeats: async () => reservation({ expiresAt: new Date((await env.currentTimeMs()) + HOLD_TTL_MS).toISOString() }),
+    extendHold: async ({ from }) => ({ expiresAt: new Date(Date.parse(from) + HOLD_EXTENSION_MS).toISOString() }),
     confirmSeats: async () => null,
     releaseSeats: async () => null,
     cancelPaymentIntent: async () => 'canceled',

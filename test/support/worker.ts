@@ -68,7 +68,7 @@ export async function startTestWorker(deps: TestDeps, opts: { publisher?: SeatEv
       publisher,
       clock: deps.clock,
       log: deps.log,
-      settings: { holdTtlSeconds: deps.config.HOLD_TTL_SECONDS, maxSeatsPerCheckout: deps.config.MAX_SEATS_PER_CHECKOUT },
+      settings: deps.config,
     }),
   });
   const running = worker.run();

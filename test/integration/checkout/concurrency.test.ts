@@ -91,7 +91,7 @@ describe('checkout under concurrency', function () {
       publisher: recordingPublisher(),
       clock: deps.clock,
       log: deps.log,
-      settings: { holdTtlSeconds: 60, maxSeatsPerCheckout: 10 },
+      settings: { ...deps.config, HOLD_TTL_SECONDS: 60 },
     });
     const seat = show.seatIds[8]!;
     const results = await Promise.allSettled(
@@ -140,6 +140,8 @@ describe('checkout under concurrency', function () {
     // Two open checkouts on one seat: the database lets a hold take over one whose held_until has passed
     // (its safety net) before the first checkout's timer has fired. Here that moment is made on purpose.
     await deps.ds.query('UPDATE show_seats SET held_until = ? WHERE id = ?', [new Date(Date.now() - 1_000), seat]);
+    // Rewriting the row stands for time passing; the API's cached seat map learns of rewritten rows by their version.
+    await deps.ds.query('UPDATE showtimes SET seat_version = seat_version + 1 WHERE id = ?', [show.showtimeId]);
     const second = await hold(b, [seat]);
     expect(second.status).to.equal(201);
     const ids = [first.body.checkoutId as string, second.body.checkoutId as string];

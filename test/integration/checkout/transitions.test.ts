@@ -35,6 +35,8 @@ describe('state changes are checked against the transition tables (real MariaDB)
       provider: 'mock',
       currency: 'USD',
       heldUntil: new Date(Date.now() + 60_000),
+      hall: { rows: 3, cols: 9 },
+      policy: { singleSeatRule: false, companionsOnSale: false },
       now: now(),
     });
     return checkoutId;

@@ -4,8 +4,9 @@ import { expect } from 'chai';
 import { AppError } from '../../../core/errors.js';
 import { appErrorFrom } from '../../../core/failures.js';
 import type { checkoutWorkflow } from '../../../workflows/checkout.js';
-import { cancelSignal, holdUpdate, paymentSucceededSignal, type CheckoutInput, type CheckoutState, type HoldResult } from '../../../workflows/contracts.js';
-import { HOLD_TTL_MS, startTimeSkipping, stepWorker, stubSteps, type CheckoutSteps, type StepCall } from '../../support/time-skipping.js';
+import { cancelSignal, extendUpdate, holdUpdate, paymentSucceededSignal, type CheckoutInput, type CheckoutState, type HoldResult } from '../../../workflows/contracts.js';
+import { eventually } from '../../support/fixtures.js';
+import { HOLD_EXTENSION_MS, HOLD_TTL_MS, startTimeSkipping, stepWorker, stubSteps, type CheckoutSteps, type StepCall } from '../../support/time-skipping.js';
 
 /** The steps in the order they were first called. */
 const distinct = (steps: string[]): string[] => [...new Set(steps)];
@@ -37,7 +38,7 @@ describe('checkoutWorkflow (time-skipping server, stub steps)', function () {
 
   /** Starts a checkout and runs `during` while its worker is up (the hold is asked for by `during`), then waits for the result. */
   async function checkout(overrides: Partial<CheckoutSteps>, during: (d: During) => Promise<void>) {
-    const stubs = stubSteps(overrides);
+    const stubs = stubSteps(env, overrides);
     const { worker, taskQueue } = await stepWorker(env, stubs.activities);
     const args: CheckoutInput = {
       checkoutId: `chk_TS${String(++n).padStart(24, '0')}`,
@@ -214,5 +215,40 @@ describe('checkoutWorkflow (time-skipping server, stub steps)', function () {
       await handle.signal(cancelSignal, { reason: 'done' });
     });
     expect(run.steps).to.deep.equal(['reserveSeats', 'cancelPaymentIntent', 'releaseSeats']);
+  });
+
+  it('extension: the deadline moves once by the extension; nothing at the old deadline, expiry at the new one', async () => {
+    let extendedTo = '';
+    const run = await checkout({}, async ({ hold, handle, steps }) => {
+      const held = await hold();
+      ({ expiresAt: extendedTo } = await handle.executeUpdate(extendUpdate));
+      expect(Date.parse(extendedTo) - Date.parse(held.expiresAt)).to.equal(HOLD_EXTENSION_MS);
+      expect((await handle.query('status')) as CheckoutState).to.include({ expiresAt: extendedTo });
+      await env.sleep(HOLD_TTL_MS + 1_000);
+      expect(steps(), 'the old deadline passed quietly').to.deep.equal(['reserveSeats', 'extendHold']);
+      const again = await domainError(handle.executeUpdate(extendUpdate));
+      expect(again.code, 'only once').to.equal('CONFLICT');
+    });
+    expect(run.steps).to.deep.equal(['reserveSeats', 'extendHold', 'cancelPaymentIntent', 'releaseSeats']);
+    const expiredAfter = run.only('cancelPaymentIntent').scheduledAtMs - run.startedAtMs;
+    expect(expiredAfter).to.be.at.least(HOLD_TTL_MS + HOLD_EXTENSION_MS).and.below(HOLD_TTL_MS + HOLD_EXTENSION_MS + 1_000);
+    expect(run.state).to.include({ status: 'EXPIRED', expiresAt: extendedTo });
+  });
+
+  it('extension is refused once the checkout is paid or cancelled (asked while it is still closing)', async () => {
+    for (const [close, closingStep] of [['pay', 'confirmSeats'], ['cancel', 'cancelPaymentIntent']] as const) {
+      let open: () => void = () => undefined;
+      const gate = new Promise<void>((resolve) => (open = resolve));
+      const run = await checkout({ [closingStep]: async () => (await gate, closingStep === 'confirmSeats' ? null : 'canceled') }, async ({ hold, handle, steps }) => {
+        await hold();
+        if (close === 'pay') await handle.signal(paymentSucceededSignal, { intentId: 'pi_own', amount: 2000 });
+        else await handle.signal(cancelSignal, { reason: 'no' });
+        await eventually(async () => steps().includes(closingStep));
+        const err = await domainError(handle.executeUpdate(extendUpdate));
+        expect(err.code, close).to.equal('CONFLICT');
+        open();
+      });
+      expect(run.steps, close).to.not.include('extendHold');
+    }
   });
 });

@@ -1,0 +1,94 @@
+import { AppError, notFound } from '../core/errors.js';
+import { assertSeating, assertSeatsBelong, assertSeatsFree, assertShowtimeOpen, isFreeFor, seatingPolicy, type PlacedSeat, type SeatingPolicy } from '../core/hold-rules.js';
+import { bestAvailable, type BestAvailableRequest } from '../core/seating.js';
+import { seatMapCache, type SeatSnapshot } from '../db/seat-map.js';
+import { admit, claimedSeats, type Admission } from './admission.js';
+import type { AppDeps } from './deps.js';
+
+/**
+ * What happens to a hold request before any workflow starts, so that the
+ * requests that would lose never start one. From the showtime's cached seat
+ * map (its version read after the request arrived): the showtime is open, the
+ * seats are its own and free, and the seating rules hold. Then the seats are
+ * claimed (api/admission.ts). A best-available request gets its preferred
+ * block here, chosen from the seat map without the seats other requests are
+ * claiming. All of it only ever refuses or suggests: the row-locked hold
+ * decides.
+ */
+
+export type HoldAsk = { showtimeId: number; seatIds: number[] } | { showtimeId: number; bestAvailable: BestAvailableRequest };
+
+export interface Admitted {
+  /** The seats asked for, or the preferred pick of a best-available request. */
+  seatIds: number[];
+  admission: Admission;
+}
+
+/** How often a best-available request picks again when another request claimed its pick first. */
+const PICK_ATTEMPTS = 3;
+
+export async function intake(deps: AppDeps, ask: HoldAsk, checkoutId: string): Promise<Admitted> {
+  if ('seatIds' in ask) {
+    const { hall, now, policy } = await seatMap(deps, ask.showtimeId);
+    const byId = new Map(hall.seats.map((s) => [s.id, s]));
+    assertSeatsBelong(ask.seatIds, hall.seats.map((s) => s.id));
+    assertSeatsFree(ask.seatIds.map((id) => byId.get(id)!), now, checkoutId);
+    assertSeating(hall.seats, ask.seatIds, policy, now, checkoutId);
+    return { seatIds: ask.seatIds, admission: await admit(deps, ask.showtimeId, ask.seatIds, checkoutId) };
+  }
+  // One pick at a time per showtime on this node, each from the seat map as it is then: simultaneous requests
+  // see each other's claims instead of all choosing the same best block. Requests on other nodes are caught by
+  // the claim and pick again.
+  return picking.run(ask.showtimeId, async () => {
+    for (let attempt = 1; ; attempt++) {
+      const { hall, now, policy } = await seatMap(deps, ask.showtimeId);
+      const claimed = await claimedSeats(deps, ask.showtimeId);
+      const spots = hall.seats.map((s) => ({ id: s.id, gridRow: s.gridRow, gridCol: s.gridCol, type: s.type, free: !claimed.has(s.id) && isFreeFor(s, now, checkoutId) }));
+      const pick = bestAvailable(spots, hall, ask.bestAvailable, { companionsOnSale: policy.companionsOnSale });
+      if ('reason' in pick) throw new AppError('SEATS_UNAVAILABLE', `No seats to offer: ${pick.reason}`, { reason: pick.reason });
+      try {
+        return { seatIds: pick.seatIds, admission: await admit(deps, ask.showtimeId, pick.seatIds, checkoutId) };
+      } catch (e) {
+        if (!(e instanceof AppError) || e.code !== 'SEATS_UNAVAILABLE' || attempt >= PICK_ATTEMPTS) throw e;
+      }
+    }
+  });
+}
+
+/** The showtime's seats from the cached seat map, refused early when the showtime is not open. */
+async function seatMap(deps: AppDeps, showtimeId: number): Promise<{ hall: { rows: number; cols: number; seats: PlacedSeat[] }; now: Date; policy: SeatingPolicy }> {
+  const snapshot = await seatMapCache(deps.ds).snapshot(showtimeId);
+  if (!snapshot) throw notFound('showtime', showtimeId);
+  const now = deps.clock.now();
+  assertShowtimeOpen({ id: showtimeId, status: snapshot.showtimeStatus, startsAt: snapshot.startsAt }, now);
+  return { hall: { rows: snapshot.rows, cols: snapshot.cols, seats: placed(snapshot) }, now, policy: seatingPolicy(deps.config, snapshot.startsAt, now) };
+}
+
+/** Runs tasks one after another per key. */
+class KeyedQueue {
+  private readonly tails = new Map<number, Promise<unknown>>();
+
+  run<T>(key: number, task: () => Promise<T>): Promise<T> {
+    const prior = this.tails.get(key) ?? Promise.resolve();
+    const next = prior.then(task, task);
+    const tail = next.catch(() => undefined);
+    this.tails.set(key, tail);
+    void tail.then(() => {
+      if (this.tails.get(key) === tail) this.tails.delete(key);
+    });
+    return next;
+  }
+}
+
+const picking = new KeyedQueue();
+
+const placed = (snapshot: SeatSnapshot): PlacedSeat[] =>
+  snapshot.seats.map((s) => ({
+    id: s.id,
+    status: s.status,
+    checkoutId: null,
+    heldUntil: s.heldUntil === null ? null : new Date(s.heldUntil),
+    gridRow: s.gridRow,
+    gridCol: s.gridCol,
+    type: s.type,
+  }));
