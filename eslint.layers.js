@@ -13,9 +13,14 @@ const elements = [
   ...LAYERS.map((type) => ({ type, pattern: `${type}/**`, partialMatch: false })),
 ];
 
-// The live protocol is pure names and types: the browser bundle and the db layer may use it.
-const files = [{ category: 'live-protocol', pattern: 'live/protocol.ts' }];
+// Files the browser bundle may carry: the live protocol (names and types; the db layer uses it too) and the
+// seating rules (pure, so the page explains a refusal before the request).
+const files = [
+  { category: 'live-protocol', pattern: 'live/protocol.ts' },
+  { category: 'browser-safe', pattern: 'core/seating.ts' },
+];
 const liveProtocol = { file: { categories: 'live-protocol' } };
+const browserSafe = { file: { categories: 'browser-safe' } };
 
 const element = (...types) => ({ element: { types: { anyOf: types } } });
 const may = (from, ...to) => ({ from: element(from), allow: { to: element(...to) } });
@@ -52,6 +57,7 @@ export default [
             may('web', 'web'),
             mayUseTypesOf('web', 'api', 'core', 'db'),
             mayUseLiveProtocol('db', 'web'),
+            { from: element('web'), allow: { to: browserSafe } },
             may('tooling', 'tooling', ...LAYERS),
           ],
         },

@@ -6,9 +6,10 @@
  *
  *   npm run build:web        (npm run build runs it after the server's tsc)
  *
- * The only server file a bundle may contain is live/protocol.ts (event
- * names); everything else the pages take from the server is types, which
- * the build drops. An input from anywhere else fails the build.
+ * The only server files a bundle may contain are live/protocol.ts (event
+ * names) and core/seating.ts (the seating rules, pure); everything else the
+ * pages take from the server is types, which the build drops. An input from
+ * anywhere else fails the build.
  */
 import { copyFile, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
@@ -20,7 +21,7 @@ const PAGES = ['seat-picker'] as const;
 const WEB = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.dirname(WEB);
 const OUT = path.join(WEB, 'dist');
-const SERVER_FILES_ALLOWED = new Set(['live/protocol.ts']);
+const SERVER_FILES_ALLOWED = new Set(['live/protocol.ts', 'core/seating.ts']);
 
 const result = await build({
   absWorkingDir: ROOT,

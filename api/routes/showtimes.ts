@@ -1,10 +1,11 @@
 import { notFound } from '../../core/errors.js';
+import { seatingPolicy } from '../../core/hold-rules.js';
 import { seatMapCache } from '../../db/seat-map.js';
 import { findShowtimes, getShowtime } from '../../db/showtimes.js';
 import { route } from '../route.js';
 import { IdParams } from '../schemas/common.js';
 import { utcDayRange } from '../schemas/params.js';
-import { IfNoneMatchHeaders, SeatMapSchema, ShowtimePage, ShowtimeQuery, ShowtimeSchema } from '../schemas/showtimes.js';
+import { IfNoneMatchHeaders, SeatMapSchema, ShowtimeDetailSchema, ShowtimePage, ShowtimeQuery } from '../schemas/showtimes.js';
 
 const tags = ['showtimes'];
 
@@ -51,11 +52,19 @@ export const showtimeRoutes = [
     summary: 'A showtime with its movie, hall and seats left',
     tags,
     params: IdParams,
-    responses: { 200: { description: 'The showtime (any status, past ones too)', schema: ShowtimeSchema } },
+    responses: { 200: { description: 'The showtime (any status, past ones too), with the seating rules', schema: ShowtimeDetailSchema } },
     handler: async ({ params }, deps) => {
-      const showtime = await getShowtime(deps.ds, params.id, deps.clock.now());
+      const now = deps.clock.now();
+      const showtime = await getShowtime(deps.ds, params.id, now);
       if (!showtime) throw notFound('showtime', params.id);
-      return { body: showtime };
+      const policy = seatingPolicy(deps.config, showtime.startsAt, now);
+      const seating = {
+        maxSeatsPerCheckout: deps.config.MAX_SEATS_PER_CHECKOUT,
+        singleSeatRule: policy.singleSeatRule,
+        companionsOnSale: policy.companionsOnSale,
+        holdExtensionSeconds: deps.config.HOLD_EXTENSION_SECONDS,
+      };
+      return { body: { ...showtime, seating } };
     },
   }),
 

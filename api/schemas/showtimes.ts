@@ -37,6 +37,16 @@ export const ShowtimeSchema = z
 
 export const ShowtimePage = page(ShowtimeSchema).meta({ id: 'ShowtimePage' });
 
+/** One showtime, with the rules its seat picker applies before a request is sent. */
+export const ShowtimeDetailSchema = ShowtimeSchema.extend({
+  seating: z.object({
+    maxSeatsPerCheckout: z.number().int(),
+    singleSeatRule: z.boolean().meta({ description: 'A hold may not leave a single free seat alone (unless it cannot avoid it)' }),
+    companionsOnSale: z.boolean().meta({ description: 'Companion seats sell on their own (the show is close); before that, only with the wheelchair space beside' }),
+    holdExtensionSeconds: z.number().int().meta({ description: 'What POST /checkouts/{id}/extend adds to a hold, once' }),
+  }),
+}).meta({ id: 'ShowtimeDetail' });
+
 export const ShowtimeQuery = pagination(20, 100).extend({
   movie: IntId.optional().meta({ description: 'Movie id' }),
   hall: IntId.optional().meta({ description: 'Hall id' }),

@@ -24,6 +24,7 @@ import type {
   SeatMapSchema,
   ShowtimePage as ShowtimePageSchema,
   ShowtimeQuery as ShowtimeQuerySchema,
+  ShowtimeDetailSchema,
   ShowtimeSchema,
 } from '../../../api/schemas/showtimes.js';
 
@@ -41,6 +42,7 @@ export type MovieDetail = z.output<typeof MovieDetailSchema>;
 export type ShowtimeQuery = Partial<z.output<typeof ShowtimeQuerySchema>>;
 export type MovieShowtimeQuery = Partial<z.output<typeof MovieShowtimeQuerySchema>>;
 export type Showtime = z.output<typeof ShowtimeSchema>;
+export type ShowtimeDetail = z.output<typeof ShowtimeDetailSchema>;
 export type ShowtimePage = z.output<typeof ShowtimePageSchema>;
 export type SeatMap = z.output<typeof SeatMapSchema>;
 export type SeatMapSeat = SeatMap['seats'][number];

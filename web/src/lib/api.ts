@@ -20,7 +20,7 @@ import type {
   MovieShowtimeQuery,
   RegisterRequest,
   SeatMap,
-  Showtime,
+  ShowtimeDetail,
   ShowtimePage,
   ShowtimeQuery,
   UserEnvelope,
@@ -102,7 +102,7 @@ export function createApiClient(opts: ApiClientOptions) {
     movieShowtimes: (movieId: number, query: MovieShowtimeQuery = {}) =>
       request<ShowtimePage>('GET', `/movies/${id(movieId)}/showtimes${queryString(query)}`),
     showtimes: (query: ShowtimeQuery = {}) => request<ShowtimePage>('GET', `/showtimes${queryString(query)}`),
-    showtime: (showtimeId: number) => request<Showtime>('GET', `/showtimes/${id(showtimeId)}`),
+    showtime: (showtimeId: number) => request<ShowtimeDetail>('GET', `/showtimes/${id(showtimeId)}`),
     seatMap: (showtimeId: number) => request<SeatMap>('GET', `/showtimes/${id(showtimeId)}/seats`),
 
     /** Holds seats; the same idempotency key on a retry reaches the same checkout. */
@@ -113,6 +113,8 @@ export function createApiClient(opts: ApiClientOptions) {
     payCheckout: (checkoutId: string, body: CardPaymentRequest) => request<Checkout>('POST', `/checkouts/${id(checkoutId)}/pay`, body),
     /** 200: released (or already closed); 202: accepted, still releasing. */
     cancelCheckout: (checkoutId: string, body: CancelRequest = {}) => request<Checkout>('POST', `/checkouts/${id(checkoutId)}/cancel`, body),
+    /** More time to pay, once: expiresAt is the new end of the hold. */
+    extendCheckout: (checkoutId: string) => request<Checkout>('POST', `/checkouts/${id(checkoutId)}/extend`),
 
     bookings: (query: BookingListQuery = {}) => request<BookingPage>('GET', `/bookings${queryString(query)}`),
     /** 200: refunded; 202: accepted, refund in progress. */

@@ -7,16 +7,13 @@ import { announce, notice } from '../lib/feedback.js';
 import { money, plural, whenText } from '../lib/format.js';
 import { seatTypeText } from '../lib/seat-map.js';
 import { showAuth } from './auth.js';
+import { idempotencyKey, renderBestSeats, selectionProblem, wireBestSeats } from './seating.js';
 import { api, currentUser } from './session.js';
 import { currency, state } from './state.js';
 
 let countdownTimer: ReturnType<typeof setInterval> | undefined;
 /** The countdown is not read out (aria-live off: it changes every second), so the last minute is announced once. */
 let lastMinuteAnnounced = false;
-
-/** A fresh key per hold attempt (randomUUID needs a secure context: plain http on a LAN address has none). */
-const idempotencyKey = (): string =>
-  typeof crypto.randomUUID === 'function' ? crypto.randomUUID() : `${Date.now()}-${Math.random().toString(36).slice(2)}`;
 
 export const stopCountdown = (): void => clearInterval(countdownTimer);
 
@@ -31,9 +28,16 @@ export function renderBasket(): void {
   byId('selected-list').replaceChildren(...selected.map((s) => seatLine(s, cur)));
   const total = selected.reduce((n, s) => n + s.price, 0);
   byId('total').textContent = selected.length ? money(total, cur) : '—';
+  const problem = selectionProblem();
+  const rule = byId('selection-rule');
+  if (rule.textContent !== (problem ?? '')) rule.textContent = problem ?? '';
+  rule.hidden = !problem;
   const hold = byId('hold-btn', HTMLButtonElement);
-  hold.disabled = selected.length === 0 || state.showtime?.status === 'cancelled';
+  hold.disabled = selected.length === 0 || state.showtime?.status === 'cancelled' || !!problem;
   hold.textContent = selected.length ? `Hold ${plural(selected.length, 'seat')} · ${money(total, cur)}` : 'Hold seats';
+  if (problem) hold.setAttribute('aria-describedby', 'selection-rule');
+  else hold.removeAttribute('aria-describedby');
+  renderBestSeats();
 }
 
 async function holdSeats(): Promise<void> {
@@ -52,8 +56,7 @@ async function holdSeats(): Promise<void> {
   hold.disabled = false;
   if (r.ok) {
     state.selected.clear();
-    startCheckout(r.body);
-    notice('Seats held. Pay before the timer runs out.', 'ok', 4000);
+    startCheckout(r.body, 'Seats held. Pay before the timer runs out.');
     return;
   }
   if (r.status === 409 && r.error.code === 'SEATS_UNAVAILABLE') {
@@ -79,8 +82,10 @@ async function holdSeats(): Promise<void> {
   notice(errorText(r), 'error');
 }
 
-function startCheckout(checkout: Checkout): void {
+function startCheckout(checkout: Checkout, message?: string): void {
   state.checkout = checkout;
+  extended = false;
+  byId('extend-btn').hidden = true;
   state.mine = new Set(checkout.seats.map((s) => s.id));
   state.seatMap?.paintAll();
   byId('held-list').replaceChildren(...checkout.seats.map((s) => seatLine(s, checkout.currency)));
@@ -97,6 +102,34 @@ function startCheckout(checkout: Checkout): void {
   countdownTimer = setInterval(tick, 250);
   renderBasket();
   byId('card').focus();
+  if (message) {
+    notice(message, 'ok', 5000);
+    announce(message);
+  }
+}
+
+/** This checkout's hold was extended already (the server allows it once). */
+let extended = false;
+
+async function extendHold(): Promise<void> {
+  const checkout = state.checkout;
+  if (!checkout) return;
+  const button = byId('extend-btn', HTMLButtonElement);
+  button.disabled = true;
+  const r = await api.extendCheckout(checkout.checkoutId);
+  button.disabled = false;
+  button.hidden = true;
+  extended = true;
+  if (!r.ok) return notice(errorText(r), 'error');
+  state.checkout = r.body;
+  lastMinuteAnnounced = false;
+  byId('countdown').dataset.expiresAt = r.body.expiresAt ?? '';
+  tick();
+  const minutes = Math.round((state.showtime?.seating.holdExtensionSeconds ?? 0) / 60);
+  const text = `Your seats are held ${minutes} more minutes.`;
+  notice(text, 'ok', 4000);
+  announce(text);
+  byId('card').focus();
 }
 
 function tick(): void {
@@ -105,9 +138,11 @@ function tick(): void {
   const left = Math.max(0, new Date(checkout.expiresAt).getTime() - Date.now());
   const s = Math.ceil(left / 1000);
   byId('countdown').textContent = `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
+  // Less than a minute left: more time can be asked for, once.
+  byId('extend-btn').hidden = extended || left > 60_000 || left === 0;
   if (!lastMinuteAnnounced && left <= 60_000) {
     lastMinuteAnnounced = true;
-    announce('One minute left to pay for your seats.');
+    announce(extended ? 'One minute left to pay for your seats.' : 'One minute left to pay for your seats. You can ask for more time.');
   }
   if (left > 0) return;
   stopCountdown();
@@ -228,6 +263,8 @@ export function wireBasket(): void {
   byId('hold-btn').addEventListener('click', () => void holdSeats());
   byId('pay-form').addEventListener('submit', (ev) => void pay(ev));
   byId('release-btn').addEventListener('click', () => void releaseHold());
+  byId('extend-btn').addEventListener('click', () => void extendHold());
+  wireBestSeats((checkout, message) => startCheckout(checkout, message));
   byId('book-more').addEventListener('click', () => {
     byId('confirmation').hidden = true;
     renderBasket();

@@ -11,7 +11,7 @@ import { watchShowtime } from '../lib/live-seats.js';
 import { createSeatMap, renderLegend, type SeatMapView } from '../lib/seat-map.js';
 import { holdEnded, renderBasket, restoreOpenCheckout, stopCountdown } from './basket.js';
 import { api, currentUser } from './session.js';
-import { currency, MAX_SEATS, state } from './state.js';
+import { currency, maxSeats, state } from './state.js';
 
 let socket: Socket | null | undefined;
 
@@ -74,6 +74,7 @@ export async function openShowtime(id: number): Promise<void> {
   byId('back-to-movie', HTMLAnchorElement).href = `#/movies/${st.movieId}?date=${dayKey(new Date(st.startsAt))}`;
   byId('showtime-cancelled').hidden = st.status !== 'cancelled';
   document.title = `${st.movie.title} — Marquee`;
+  renderBasket();
   const fetchSnapshot = async (showtimeId: number): Promise<SeatMap> => {
     const s = await api.seatMap(showtimeId);
     if (!s.ok) throw new Error(errorText(s));
@@ -184,8 +185,8 @@ function toggleSeat(seat: SeatMapSeat): void {
       announce(`${seat.label} is ${seat.status}`);
       return;
     }
-    if (state.selected.size >= MAX_SEATS) {
-      notice(`You can pick at most ${MAX_SEATS} seats per booking.`, 'info', 4000);
+    if (state.selected.size >= maxSeats()) {
+      notice(`You can pick at most ${maxSeats()} seats per booking.`, 'info', 4000);
       return;
     }
     state.selected.add(seat.id);

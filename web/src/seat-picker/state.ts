@@ -1,17 +1,15 @@
 /** What the seat-picker page knows right now, shared by its views. */
-import type { Checkout, Showtime } from '../lib/api-types.js';
+import type { Checkout, ShowtimeDetail } from '../lib/api-types.js';
 import type { ShowtimeWatch } from '../lib/live-seats.js';
 import type { SeatMapView } from '../lib/seat-map.js';
 
 export type Route = 'movies' | 'movie' | 'showtime' | 'bookings';
 
-/** Seats one checkout may hold (the API's MAX_SEATS_PER_CHECKOUT default). */
-export const MAX_SEATS = 10;
 
 export const state = {
   route: 'movies' as Route,
   /** The showtime on screen, with its live seat map. */
-  showtime: null as Showtime | null,
+  showtime: null as ShowtimeDetail | null,
   watch: null as ShowtimeWatch | null,
   seatMap: null as SeatMapView | null,
   /** Seats picked, not yet held. */
@@ -26,3 +24,6 @@ export const state = {
 };
 
 export const currency = (): string => state.showtime?.currency ?? 'USD';
+
+/** Seats one checkout may hold, as the showtime's rules say. */
+export const maxSeats = (): number => state.showtime?.seating.maxSeatsPerCheckout ?? 0;
