@@ -3,9 +3,10 @@ import { systemClock } from '../core/clock.js';
 import { loadConfigOrExit } from '../core/config.js';
 import { createLogger } from '../core/logger.js';
 import { createDataSource } from '../db/data-source.js';
-import { createActivities } from '../activities/index.js';
+import { activitySettings, createActivities } from '../activities/index.js';
 import { createPaymentProvider } from '../payments/index.js';
 import { createSeatEventPublisher } from '../live/publisher.js';
+import { createMailer } from '../mail/transport.js';
 import { createCheckoutWorker } from './create-worker.js';
 
 const config = loadConfigOrExit();
@@ -37,7 +38,8 @@ const activities = createActivities({
   publisher,
   clock: systemClock,
   log,
-  settings: { holdTtlSeconds: config.HOLD_TTL_SECONDS, maxSeatsPerCheckout: config.MAX_SEATS_PER_CHECKOUT },
+  mailer: createMailer({ smtpUrl: config.SMTP_URL, timeoutMs: config.MAIL_SEND_TIMEOUT_SECONDS * 1000 }),
+  settings: activitySettings(config),
 });
 const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
 const worker = await createCheckoutWorker({ connection, namespace: config.TEMPORAL_NAMESPACE, taskQueue: config.TASK_QUEUE, activities });

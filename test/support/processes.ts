@@ -35,6 +35,9 @@ function serviceEnv(config: Config): Record<string, string> {
     TASK_QUEUE: config.TASK_QUEUE,
     HOLD_TTL_SECONDS: String(config.HOLD_TTL_SECONDS),
     JWT_SECRET: config.JWT_SECRET,
+    TICKET_SECRET: config.TICKET_SECRET,
+    SMTP_URL: config.SMTP_URL,
+    MAIL_SEND_TIMEOUT_SECONDS: String(config.MAIL_SEND_TIMEOUT_SECONDS),
     LOG_LEVEL: 'info',
   };
 }

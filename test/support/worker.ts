@@ -1,5 +1,6 @@
 import { NativeConnection, Runtime, type Worker, type WorkflowBundle } from '@temporalio/worker';
-import { createActivities } from '../../activities/index.js';
+import { activitySettings, createActivities } from '../../activities/index.js';
+import { createMailer } from '../../mail/transport.js';
 import type { SeatEventPublisher } from '../../live/publisher.js';
 import type { SeatChangeSet } from '../../live/protocol.js';
 import { bundleWorkflows, createCheckoutWorker, silentSdkLogger } from '../../worker/create-worker.js';
@@ -59,7 +60,8 @@ export async function startTestWorker(deps: TestDeps, opts: { publisher?: SeatEv
       publisher,
       clock: deps.clock,
       log: deps.log,
-      settings: { holdTtlSeconds: deps.config.HOLD_TTL_SECONDS, maxSeatsPerCheckout: deps.config.MAX_SEATS_PER_CHECKOUT },
+      mailer: createMailer({ smtpUrl: deps.config.SMTP_URL, timeoutMs: deps.config.MAIL_SEND_TIMEOUT_SECONDS * 1000 }),
+      settings: activitySettings(deps.config),
     }),
   });
   const running = worker.run();

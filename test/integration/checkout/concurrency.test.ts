@@ -1,6 +1,7 @@
 import type { ApplicationFailure } from '@temporalio/common';
 import { expect } from 'chai';
-import { createActivities } from '../../../activities/index.js';
+import { activitySettings, createActivities } from '../../../activities/index.js';
+import { createMailer } from '../../../mail/transport.js';
 import { newCheckoutId } from '../../../core/ids.js';
 import { createTestDeps, type TestDeps } from '../../support/deps.js';
 import { createShowtime, createUsers, seatStatuses, type ShowtimeFixture, type TestUser } from '../../support/fixtures.js';
@@ -55,7 +56,8 @@ describe('checkout under concurrency', function () {
       publisher: recordingPublisher(),
       clock: deps.clock,
       log: deps.log,
-      settings: { holdTtlSeconds: 60, maxSeatsPerCheckout: 10 },
+      mailer: createMailer({ smtpUrl: deps.config.SMTP_URL, timeoutMs: 5000 }),
+      settings: { ...activitySettings(deps.config), holdTtlSeconds: 60, maxSeatsPerCheckout: 10 },
     });
     const seat = show.seatIds[8]!;
     const results = await Promise.allSettled(
