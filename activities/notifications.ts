@@ -1,4 +1,4 @@
-import { getState } from '../db/bookings.js';
+import { summaryOf } from '../db/bookings.js';
 import { queueOnce } from '../db/notifications.js';
 import type { ActivityDeps } from './deps.js';
 import type { DeliverMail } from './mail-delivery.js';
@@ -8,9 +8,12 @@ export function createNotificationActivities(deps: ActivityDeps, deliver: Delive
   const { ds, clock } = deps;
 
   async function sendConfirmation(input: { checkoutId: string }): Promise<void> {
-    const booking = await getState(ds, input.checkoutId);
-    if (!booking) return;
-    await queueOnce(ds, { userId: booking.userId, bookingId: input.checkoutId, kind: 'booking_confirmed', channel: 'email', body: 'confirmed: tickets sent' }, clock.now());
+    const b = await summaryOf(ds, input.checkoutId);
+    if (!b) return;
+    const body =
+      `Your booking ${input.checkoutId} is confirmed: ${b.title}, ${b.startsAt.toISOString()} in ${b.hall}, ` +
+      `seats ${b.seatLabels.join(', ')}, total ${(b.amount / 100).toFixed(2)} ${b.currency}.`;
+    await queueOnce(ds, { userId: b.userId, bookingId: input.checkoutId, kind: 'booking_confirmed', channel: 'email', body }, clock.now());
     await deliver(input.checkoutId, 'booking_confirmed');
   }
 

@@ -46,8 +46,12 @@ export interface RouteSpec<
   query?: Q;
   body?: B;
   headers?: Schema;
-  /** Statuses the endpoint may answer besides the generic error ones. */
-  responses: Record<number, { description: string; schema?: Schema }>;
+  /**
+   * Statuses the endpoint may answer besides the generic error ones. A body
+   * that is not JSON (an image, a PDF) names its `contentType`; the handler
+   * answers it with that Content-Type header and a string or Buffer body.
+   */
+  responses: Record<number, { description: string; schema?: Schema; contentType?: string }>;
   handler: (
     input: RouteInput<Infer<P>, Infer<Q>, Infer<B>, Auth extends undefined ? AuthUser | undefined : AuthUser>,
     deps: AppDeps,
@@ -98,9 +102,13 @@ export function mountRoutes(router: Router, registry: OpenAPIRegistry, deps: App
 function registerOpenApi(registry: OpenAPIRegistry, spec: AnyRouteSpec, prefix: string): void {
   const responses: RouteConfig['responses'] = {};
   for (const [status, r] of Object.entries(spec.responses)) {
-    responses[status] = r.schema
-      ? { description: r.description, content: { 'application/json': { schema: r.schema } } }
-      : { description: r.description };
+    if (r.contentType) {
+      responses[status] = { description: r.description, content: { [r.contentType]: { schema: { type: 'string', format: 'binary' } } } };
+    } else {
+      responses[status] = r.schema
+        ? { description: r.description, content: { 'application/json': { schema: r.schema } } }
+        : { description: r.description };
+    }
   }
   const errors: Record<number, string> = { 400: 'Invalid request', 500: 'Internal error' };
   if (spec.auth) errors[401] = 'Missing or invalid token';

@@ -45,7 +45,7 @@ export async function startMailCatcher(port?: number): Promise<MailCatcher> {
     id: m.id,
     to: m.envelope.to.map((a) => a.address.toLowerCase()),
     subject: m.subject,
-    parsed: async () => simpleParser(await readFile(m.source)),
+    parsed: async () => simpleParser(await readFile(m.source), { keepCidLinks: true }),
   });
   const received = async () => (await storage.getAll()).sort((a, b) => a.time.getTime() - b.time.getTime()).map(view);
   const to = async (address: string) => (await received()).filter((m) => m.to.includes(address.toLowerCase()));
