@@ -68,14 +68,14 @@ export function createMailer(settings: MailSettings): Mailer {
         greetingTimeout: settings.timeoutMs,
         socketTimeout: settings.timeoutMs,
       });
-      // Errors after a callback has answered (a late socket error) must not crash the worker.
+      // Errors after a step has answered (a late socket error) must not crash the worker.
       conn.on('error', () => undefined);
-      await new Promise<void>((resolve, reject) => conn.connect((err) => (err ? reject(err) : resolve())));
-      if (auth) {
-        await new Promise<void>((resolve, reject) => conn.login(auth, (err) => (err ? reject(err) : resolve()))).catch((e: unknown) => {
-          conn.close();
-          throw e;
-        });
+      try {
+        await step(conn, (done) => conn.connect(done));
+        if (auth) await step(conn, (done) => conn.login(auth, (err) => done(err ?? undefined)));
+      } catch (e) {
+        conn.close();
+        throw e;
       }
       return {
         send: (mail) => sendOnce(conn, mail, settings.timeoutMs),
@@ -83,6 +83,23 @@ export function createMailer(settings: MailSettings): Mailer {
       };
     },
   };
+}
+
+/**
+ * One step of the session, as a promise. The client reports a failure to
+ * connect (refused, timed out, TLS) as an 'error' event, not through the
+ * step's callback, so both are listened to.
+ */
+function step(conn: SMTPConnection, run: (done: (err?: Error) => void) => void): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const failed = (e: Error) => reject(e);
+    conn.once('error', failed);
+    run((err) => {
+      conn.off('error', failed);
+      if (err) reject(err);
+      else resolve();
+    });
+  });
 }
 
 function sendOnce(conn: SMTPConnection, mail: ComposedMail, timeoutMs: number): Promise<Delivery> {

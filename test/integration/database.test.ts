@@ -19,6 +19,7 @@ const TABLES = [
   'payment_events',
   'show_seats',
   'showtimes',
+  'ticket_checkins',
   'users',
 ];
 
@@ -48,6 +49,8 @@ describe('database', function () {
 
   it('migrations create every table of the data model and revert cleanly', async () => {
     expect(await tableNames(db)).to.deep.equal(TABLES);
+    await db.ds.undoLastMigration();
+    expect(await tableNames(db)).to.deep.equal(TABLES.filter((t) => t !== 'ticket_checkins'));
     await db.ds.undoLastMigration();
     expect(await tableNames(db)).to.deep.equal([]);
     await db.ds.runMigrations();
