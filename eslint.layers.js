@@ -52,7 +52,7 @@ export default [
             may('workflows', 'core', 'workflows'),
             mayUseTypesOf('workflows', 'activities', 'payments'),
             may('api', 'core', 'db', 'clients', 'payments', 'live', 'tickets', 'workflows', 'api'),
-            may('worker', 'core', 'db', 'clients', 'payments', 'live', 'mail', 'activities', 'workflows', 'worker'),
+            may('worker', 'core', 'db', 'clients', 'payments', 'live', 'tickets', 'mail', 'activities', 'workflows', 'worker'),
             may('web', 'web'),
             mayUseTypesOf('web', 'api', 'core', 'db'),
             mayUseLiveProtocol('db', 'web'),
