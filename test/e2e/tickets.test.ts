@@ -102,13 +102,12 @@ describe('tickets in Chromium: the QR codes on My bookings, the usher’s check-
     const typed = codeOf(show.seatIds[0]!).toLowerCase().replace(/(.{4})/g, '$1 ');
     await page.keyboard.type(typed);
     await page.keyboard.press('Enter');
-    const result = page.locator('#result');
     await page.locator('#result[data-outcome="admitted"]').waitFor();
     expect(await page.locator('#result-headline').textContent()).to.equal('Admit');
     expect(await page.locator('#result-seat').textContent()).to.equal('Seat A1');
     expect(await page.locator('#result-detail').textContent()).to.include('Test Movie');
     expect(await page.locator('#code-input').inputValue()).to.equal('');
-    expect(await result.evaluate((n) => getComputedStyle(n).backgroundColor)).to.equal('rgb(11, 93, 46)');
+    expect(await page.evaluate<string>(`getComputedStyle(document.getElementById('result')).backgroundColor`)).to.equal('rgb(11, 93, 46)');
     await expectAccessible(page, 'the check-in page, admitted');
     await shot(page, 'checkin-admitted');
     const [row] = await deps.ds.query('SELECT checked_in_by FROM ticket_checkins WHERE booking_id = ? AND show_seat_id = ?', [bookingId, show.seatIds[0]]);

@@ -36,10 +36,10 @@ export interface MailCatcher {
   stop(): Promise<void>;
 }
 
-export async function startMailCatcher(port?: number): Promise<MailCatcher> {
+export async function startMailCatcher(port?: number, login?: { incomingUser: string; incomingPass: string }): Promise<MailCatcher> {
   const dir = mkdtempSync(path.join(tmpdir(), 'marquee-mail-'));
   const smtpPort = port ?? (await freePort());
-  const maildev = new MailDev({ smtp: smtpPort, ip: '127.0.0.1', disableWeb: true, silent: true, mailDirectory: dir });
+  const maildev = new MailDev({ smtp: smtpPort, ip: '127.0.0.1', disableWeb: true, silent: true, mailDirectory: dir, ...login });
   const { smtp, storage } = await maildev.start();
   const view = (m: { id: string; to: { address: string }[]; envelope: { to: { address: string }[] }; subject: string; source: string }): ReceivedMail => ({
     id: m.id,
