@@ -106,4 +106,20 @@ describe('database', function () {
     );
     expect(err?.driverError.code).to.equal('ER_DUP_ENTRY');
   });
+
+  it('the tickets migration marks notifications written before it as skipped, so no old booking gets a late email', async () => {
+    await db.ds.undoLastMigration();
+    const [user] = await db.ds.query('SELECT id FROM users LIMIT 1');
+    await db.ds.query('INSERT INTO notifications (user_id, booking_id, kind, channel, body, created_at) VALUES (?, ?, ?, ?, ?, ?)', [
+      user.id,
+      'chk_A',
+      'booking_confirmed',
+      'email',
+      'queued by release 2',
+      new Date(),
+    ]);
+    await db.ds.runMigrations();
+    const rows = await db.ds.query("SELECT status, attempts, last_error FROM notifications WHERE booking_id = 'chk_A'");
+    expect(rows).to.deep.equal([{ status: 'skipped', attempts: 0, last_error: 'queued before email delivery existed' }]);
+  });
 });
