@@ -35,6 +35,8 @@ COPY db ./db
 COPY clients ./clients
 COPY payments ./payments
 COPY live ./live
+COPY tickets ./tickets
+COPY mail ./mail
 COPY activities ./activities
 COPY workflows ./workflows
 COPY api ./api

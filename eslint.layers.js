@@ -6,7 +6,7 @@ import boundaries from 'eslint-plugin-boundaries';
  * where a contract's types are all that crosses. Tests, benchmarks and
  * scripts may import anything.
  */
-const LAYERS = ['core', 'db', 'clients', 'payments', 'live', 'activities', 'workflows', 'api', 'worker', 'web'];
+const LAYERS = ['core', 'db', 'clients', 'payments', 'live', 'tickets', 'mail', 'activities', 'workflows', 'api', 'worker', 'web'];
 
 const elements = [
   { type: 'tooling', pattern: '{test,bench,scripts}/**', partialMatch: false },
@@ -48,12 +48,16 @@ export default [
             may('clients', 'core', 'clients'),
             may('payments', 'core', 'db', 'payments'),
             may('live', 'core', 'db', 'clients', 'live'),
-            may('activities', 'core', 'db', 'payments', 'live', 'activities'),
+            may('tickets', 'core', 'tickets'),
+            mayUseTypesOf('tickets', 'db'),
+            may('mail', 'core', 'tickets', 'mail'),
+            mayUseTypesOf('mail', 'db'),
+            may('activities', 'core', 'db', 'payments', 'live', 'tickets', 'mail', 'activities'),
             mayUseTypesOf('activities', 'workflows'),
             may('workflows', 'core', 'workflows'),
             mayUseTypesOf('workflows', 'activities', 'payments'),
-            may('api', 'core', 'db', 'clients', 'payments', 'live', 'workflows', 'api'),
-            may('worker', 'core', 'db', 'clients', 'payments', 'live', 'activities', 'workflows', 'worker'),
+            may('api', 'core', 'db', 'clients', 'payments', 'live', 'tickets', 'workflows', 'api'),
+            may('worker', 'core', 'db', 'clients', 'payments', 'live', 'tickets', 'mail', 'activities', 'workflows', 'worker'),
             may('web', 'web'),
             mayUseTypesOf('web', 'api', 'core', 'db'),
             mayUseLiveProtocol('db', 'web'),

@@ -4,6 +4,7 @@ import type { Config } from '../core/config.js';
 import type { Logger } from '../core/logger.js';
 import type { PaymentProvider } from '../payments/provider.js';
 import type { SeatEventPublisher } from '../live/publisher.js';
+import type { Mailer } from '../mail/transport.js';
 
 /** What activities touch; the worker builds it from config, tests build it by hand. */
 export interface ActivityDeps {
@@ -12,11 +13,20 @@ export interface ActivityDeps {
   publisher: SeatEventPublisher;
   clock: Clock;
   log: Logger;
+  mailer: Mailer;
   settings: ActivitySettings;
 }
 
 /** The settings the steps read, straight from the validated configuration. */
 export type ActivitySettings = Pick<
   Config,
-  'HOLD_TTL_SECONDS' | 'MAX_SEATS_PER_CHECKOUT' | 'HOLD_EXTENSION_SECONDS' | 'SINGLE_SEAT_RULE' | 'COMPANION_RELEASE_MINUTES'
+  | 'HOLD_TTL_SECONDS'
+  | 'MAX_SEATS_PER_CHECKOUT'
+  | 'HOLD_EXTENSION_SECONDS'
+  | 'SINGLE_SEAT_RULE'
+  | 'COMPANION_RELEASE_MINUTES'
+  | 'TICKET_SECRET'
+  | 'MAIL_FROM'
+  | 'CINEMA_TIME_ZONE'
+  | 'MAIL_SEND_TIMEOUT_SECONDS'
 >;

@@ -1,5 +1,6 @@
 import type { ActivityDeps } from './deps.js';
 import { withFailureMapping } from './failures.js';
+import { createMailDelivery } from './mail-delivery.js';
 import { createNotificationActivities } from './notifications.js';
 import { createPaymentActivities } from './payment-steps.js';
 import { createReservationActivities } from './reservation.js';
@@ -9,13 +10,14 @@ export type { ActivityDeps } from './deps.js';
 
 /** Every activity the worker registers, built from its dependencies. */
 export function createActivities(deps: ActivityDeps) {
-  const seats = createSeatActivities(deps);
+  const deliver = createMailDelivery(deps);
+  const seats = createSeatActivities(deps, deliver);
   const payments = createPaymentActivities(deps);
   return withFailureMapping({
     ...seats,
     ...payments,
     ...createReservationActivities(seats, payments),
-    ...createNotificationActivities(deps),
+    ...createNotificationActivities(deps, deliver),
   });
 }
 

@@ -1,10 +1,11 @@
 import { summaryOf } from '../db/bookings.js';
 import { queueOnce } from '../db/notifications.js';
 import type { ActivityDeps } from './deps.js';
+import type { DeliverMail } from './mail-delivery.js';
 
-/** Confirmation messages. The notifications row is the outbox a mailer would drain; one per booking and kind. */
-export function createNotificationActivities(deps: ActivityDeps) {
-  const { ds, clock, log } = deps;
+/** The confirmation email: queued in the outbox (one row per booking and kind), then sent at most once. */
+export function createNotificationActivities(deps: ActivityDeps, deliver: DeliverMail) {
+  const { ds, clock } = deps;
 
   async function sendConfirmation(input: { checkoutId: string }): Promise<void> {
     const b = await summaryOf(ds, input.checkoutId);
@@ -12,9 +13,8 @@ export function createNotificationActivities(deps: ActivityDeps) {
     const body =
       `Your booking ${input.checkoutId} is confirmed: ${b.title}, ${b.startsAt.toISOString()} in ${b.hall}, ` +
       `seats ${b.seatLabels.join(', ')}, total ${(b.amount / 100).toFixed(2)} ${b.currency}.`;
-    if (await queueOnce(ds, { userId: b.userId, bookingId: input.checkoutId, kind: 'booking_confirmed', channel: 'email', body }, clock.now())) {
-      log.info({ checkoutId: input.checkoutId, userId: b.userId }, 'confirmation queued');
-    }
+    await queueOnce(ds, { userId: b.userId, bookingId: input.checkoutId, kind: 'booking_confirmed', channel: 'email', body }, clock.now());
+    await deliver(input.checkoutId, 'booking_confirmed');
   }
 
   return { sendConfirmation };

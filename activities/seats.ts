@@ -7,6 +7,7 @@ import { publishCommitted } from '../live/publisher.js';
 import type { SeatChangeSet } from '../live/protocol.js';
 import type { HeldSeat } from '../workflows/contracts.js';
 import type { ActivityDeps } from './deps.js';
+import type { DeliverMail } from './mail-delivery.js';
 
 export interface HoldSeatsInput {
   checkoutId: string;
@@ -31,7 +32,7 @@ export interface HoldSeatsResult {
  * Seat steps of the checkout: each runs one transaction of db/checkouts and
  * then tells watchers what it committed.
  */
-export function createSeatActivities(deps: ActivityDeps) {
+export function createSeatActivities(deps: ActivityDeps, deliver: DeliverMail) {
   const { ds, clock, settings, publisher, log } = deps;
 
   async function published<T extends SeatChangeSet | null>(change: T): Promise<T> {
@@ -85,9 +86,15 @@ export function createSeatActivities(deps: ActivityDeps) {
     return published(await checkouts.release(ds, { ...input, now: clock.now() }));
   }
 
-  /** booked → available for a refunded booking; booking → REFUNDED. Safe to repeat. */
+  /**
+   * booked → available for a refunded booking; booking → REFUNDED, then the
+   * refund email its transaction queued goes out (at most once; a retry of
+   * this step after the commit only sends what is still pending). Safe to repeat.
+   */
   async function releaseBookedSeats(input: { bookingId: string; reason: string }): Promise<SeatChangeSet | null> {
-    return published(await checkouts.refundBooking(ds, input.bookingId, input.reason, clock.now()));
+    const change = await published(await checkouts.refundBooking(ds, input.bookingId, input.reason, clock.now()));
+    await deliver(input.bookingId, 'booking_refunded');
+    return change;
   }
 
   /** The hold that ends at `from` ends HOLD_EXTENSION_SECONDS later instead: booking, seats and watchers. Safe to repeat. */

@@ -47,8 +47,12 @@ export interface RouteSpec<
   query?: Q;
   body?: B;
   headers?: Schema;
-  /** Statuses the endpoint may answer besides the generic error ones. */
-  responses: Record<number, { description: string; schema?: Schema }>;
+  /**
+   * Statuses the endpoint may answer besides the generic error ones. A body
+   * that is not JSON (an image, a PDF) names its `contentType`; the handler
+   * answers it with that Content-Type header and a string or Buffer body.
+   */
+  responses: Record<number, { description: string; schema?: Schema; contentType?: string }>;
   handler: (
     input: RouteInput<Infer<P>, Infer<Q>, Infer<B>, Auth extends undefined ? AuthUser | undefined : AuthUser>,
     deps: AppDeps,
@@ -101,11 +105,12 @@ function registerOpenApi(registry: OpenAPIRegistry, spec: AnyRouteSpec, prefix: 
   const responses: RouteConfig['responses'] = {};
   for (const [status, r] of Object.entries(spec.responses)) {
     const links = OPENAPI_LINKS[operationId]?.[Number(status)];
-    responses[status] = {
-      description: r.description,
-      ...(r.schema ? { content: { 'application/json': { schema: r.schema } } } : {}),
-      ...(links ? { links } : {}),
-    };
+    const content = r.contentType
+      ? { [r.contentType]: { schema: { type: 'string' as const, format: 'binary' } } }
+      : r.schema
+        ? { 'application/json': { schema: r.schema } }
+        : undefined;
+    responses[status] = { description: r.description, ...(content ? { content } : {}), ...(links ? { links } : {}) };
   }
   const errors: Record<number, string> = { 400: 'Invalid request', 500: 'Internal error' };
   if (spec.auth) errors[401] = 'Missing or invalid token';

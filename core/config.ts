@@ -5,6 +5,14 @@ const port = z.coerce.number().int().min(1).max(65535);
 const positiveInt = z.coerce.number().int().positive();
 const emptyAsUndefined = (v: unknown): unknown => (v === '' ? undefined : v);
 const optionalString = z.preprocess(emptyAsUndefined, z.string().min(1).optional());
+const isTimeZone = (tz: string): boolean => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+};
 
 /**
  * Every setting of the product, read from the environment once at start.
@@ -42,6 +50,12 @@ const settings = z.object({
     STRIPE_API_URL: z.preprocess(emptyAsUndefined, z.url().optional()),
     JWT_SECRET: z.string().min(32, 'must be at least 32 characters'),
     JWT_TTL_SECONDS: positiveInt.default(86_400),
+    TICKET_SECRET: z.string().min(32, 'must be at least 32 characters'),
+    SMTP_URL: z.url({ protocol: /^smtps?$/ }).default('smtp://127.0.0.1:1025'),
+    MAIL_FROM: z.string().min(3).default('Marquee <tickets@marquee.local>'),
+    // A send that has not finished by then is abandoned; it must end within the 15 s attempt of the step that sends.
+    MAIL_SEND_TIMEOUT_SECONDS: positiveInt.max(12).default(10),
+    CINEMA_TIME_ZONE: z.string().refine(isTimeZone, 'must be an IANA time zone such as Europe/Berlin').default('UTC'),
     ADMIN_EMAIL: z.email().default('admin@marquee.local'),
     ADMIN_PASSWORD: z.string().min(8, 'must be at least 8 characters').default('marquee-admin'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

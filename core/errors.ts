@@ -20,6 +20,10 @@ export const ErrorCatalog = {
   /** A confirm found seats no longer held by its checkout (guarded, never expected). */
   SEATS_NOT_HELD: { http: 409 },
   SHOWTIME_OVERLAP: { http: 409 },
+  /** A ticket scanned again: details carry when it was first admitted. */
+  ALREADY_CHECKED_IN: { http: 409 },
+  /** A ticket of a booking that was cancelled or refunded, or of a cancelled showtime: it admits no one. */
+  TICKET_VOID: { http: 410 },
   IDEMPOTENCY_KEY_REUSED: { http: 422 },
   /** The hold would leave a single free seat alone (core/seating.ts). */
   SINGLE_SEAT_GAP: { http: 422 },

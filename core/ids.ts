@@ -6,7 +6,15 @@ export const newCheckoutId = (): string => `chk_${ulid()}`;
 
 export const CHECKOUT_ID = /^chk_[0-9A-HJKMNP-TV-Z]{26}$/;
 
-const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+/** Crockford's base 32: digits and capitals without I, L, O, U, so codes read and type without confusion. */
+export const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+
+/** The low `length` × 5 bits of `value` in Crockford base 32, most significant first. */
+export function toCrockford(value: bigint, length: number): string {
+  let out = '';
+  for (let i = length - 1; i >= 0; i--) out += CROCKFORD[Number((value >> BigInt(5 * i)) & 31n)];
+  return out;
+}
 
 /**
  * The checkout id an Idempotency-Key maps to, per user: a retried POST with
@@ -16,7 +24,5 @@ export function checkoutIdForKey(userId: number, key: string): string {
   const digest = createHash('sha256').update(`${userId}\u0000${key}`).digest();
   let bits = 0n;
   for (const byte of digest.subarray(0, 17)) bits = (bits << 8n) | BigInt(byte);
-  let out = '';
-  for (let i = 0; i < 26; i++) out += CROCKFORD[Number((bits >> BigInt(5 * (25 - i) + 6)) & 31n)];
-  return `chk_${out}`;
+  return `chk_${toCrockford(bits >> 6n, 26)}`;
 }

@@ -4,6 +4,7 @@ import { assertSeating, assertSeatsBelong, assertSeatsFree, isFreeFor, showtimeC
 import { bestAvailable, leavesSeatAlone, type BestAvailableRequest, type HallShape } from '../core/seating.js';
 import type { SeatChangeSet } from '../live/protocol.js';
 import * as bookings from './bookings.js';
+import * as notifications from './notifications.js';
 import * as seats from './seats.js';
 import * as showtimes from './showtimes.js';
 import { isLockContention, type Sql } from './sql.js';
@@ -207,7 +208,11 @@ export function release(
   });
 }
 
-/** booked → available for a refunded booking; booking → REFUNDED. Safe to repeat. */
+/**
+ * booked → available for a refunded booking; booking → REFUNDED, and the
+ * customer's refund email queued in the same commit (the outbox row that
+ * activities/notifications.ts delivers at most once). Safe to repeat.
+ */
 export function refundBooking(db: Transactor, bookingId: string, reason: string, now: Date): Promise<SeatChangeSet | null> {
   return db.transaction(async (tx) => {
     const booking = await bookings.getState(tx, bookingId);
@@ -216,6 +221,7 @@ export function refundBooking(db: Transactor, bookingId: string, reason: string,
     await seats.makeAvailable(tx, ids, 'booked');
     const version = ids.length > 0 ? await showtimes.bumpSeatVersion(tx, booking.showtimeId) : null;
     await bookings.markRefunded(tx, bookingId, reason, now);
+    await notifications.queueOnce(tx, { userId: booking.userId, bookingId, kind: 'booking_refunded', channel: 'email', body: `refunded: ${reason}` }, now);
     if (version === null) return null;
     return { showtimeId: booking.showtimeId, version, changes: ids.map((seatId) => ({ seatId, status: 'available' as const })), reason: 'refunded' as const };
   });

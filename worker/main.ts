@@ -6,6 +6,7 @@ import { createDataSource } from '../db/data-source.js';
 import { createActivities } from '../activities/index.js';
 import { createPaymentProvider } from '../payments/index.js';
 import { createSeatEventPublisher } from '../live/publisher.js';
+import { createMailer } from '../mail/transport.js';
 import { createCheckoutWorker } from './create-worker.js';
 
 const config = loadConfigOrExit();
@@ -37,6 +38,7 @@ const activities = createActivities({
   publisher,
   clock: systemClock,
   log,
+  mailer: createMailer({ smtpUrl: config.SMTP_URL, timeoutMs: config.MAIL_SEND_TIMEOUT_SECONDS * 1000 }),
   settings: config,
 });
 const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });

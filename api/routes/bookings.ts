@@ -4,12 +4,21 @@ import { cancelBookingWorkflowId, type CancelBookingInput } from '../../workflow
 import { route } from '../route.js';
 import { page } from '../schemas/common.js';
 import { Booking, BookingListQuery, CancelBody, CheckoutIdParams } from '../schemas/checkout.js';
-import { findBookings } from '../../db/bookings.js';
-import { ownedBooking, settle } from './checkouts.js';
+import { findBookings, type BookingView } from '../../db/bookings.js';
+import { ticketsOf } from '../../tickets/codes.js';
+import { TicketedBooking } from '../schemas/tickets.js';
+import { ownedBooking } from './checkouts.js';
+import { decided } from '../settle.js';
 
 const TAGS = ['Bookings'];
 
 const publicBooking = <T extends { userId: number }>({ userId: _userId, ...b }: T) => b;
+
+/** The booking with its tickets (one per seat, each with its signed code, once CONFIRMED). */
+const withTickets = (b: BookingView, secret: string) => ({
+  ...publicBooking(b),
+  tickets: ticketsOf(secret, { bookingId: b.checkoutId, status: b.status, seats: b.seats }),
+});
 
 export const bookingRoutes = [
   route({
@@ -19,10 +28,10 @@ export const bookingRoutes = [
     tags: TAGS,
     auth: 'user',
     query: BookingListQuery,
-    responses: { 200: { description: 'A page of bookings', schema: page(Booking) } },
+    responses: { 200: { description: 'A page of bookings, each with its tickets', schema: page(TicketedBooking) } },
     handler: async ({ query, user }, deps) => {
       const { items, total } = await findBookings(deps.ds, deps.config, { userId: user.id, ...query });
-      return { body: { items: items.map(publicBooking), total, limit: query.limit, offset: query.offset } };
+      return { body: { items: items.map((b) => withTickets(b, deps.config.TICKET_SECRET)), total, limit: query.limit, offset: query.offset } };
     },
   }),
 
@@ -33,8 +42,8 @@ export const bookingRoutes = [
     tags: TAGS,
     auth: 'user',
     params: CheckoutIdParams,
-    responses: { 200: { description: 'The booking', schema: Booking } },
-    handler: async ({ params, user }, deps) => ({ body: publicBooking(await ownedBooking(deps, params.id, user)) }),
+    responses: { 200: { description: 'The booking, with one ticket per seat once CONFIRMED', schema: TicketedBooking } },
+    handler: async ({ params, user }, deps) => ({ body: withTickets(await ownedBooking(deps, params.id, user), deps.config.TICKET_SECRET) }),
   }),
 
   route({
@@ -58,13 +67,13 @@ export const bookingRoutes = [
         throw conflict('Too late to cancel: the cut-off before the showtime has passed', { cancellableUntil: booking.cancellableUntil });
       }
       const input: CancelBookingInput = { bookingId: params.id, reason: body.reason ?? 'cancelled by customer' };
-      const handle = await deps.temporal.workflow.start('cancelBookingWorkflow', {
+      await deps.temporal.workflow.start('cancelBookingWorkflow', {
         workflowId: cancelBookingWorkflowId(params.id),
         taskQueue: deps.config.TASK_QUEUE,
         args: [input],
         workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
       });
-      await settle(handle, 10_000);
+      await decided(deps, params.id, ['CONFIRMED'], 10_000);
       const after = await ownedBooking(deps, params.id, user);
       return { status: after.status === 'REFUNDED' ? 200 : 202, body: publicBooking(after) };
     },

@@ -5,7 +5,6 @@ import {
   WorkflowIdConflictPolicy,
   WorkflowIdReusePolicy,
   WorkflowNotFoundError,
-  type WorkflowHandle,
 } from '@temporalio/client';
 import { AppError, conflict, forbidden, notFound } from '../../core/errors.js';
 import { getState } from '../../db/bookings.js';
@@ -30,6 +29,7 @@ import type { AuthUser } from '../auth.js';
 import type { AppDeps } from '../deps.js';
 import { ingestPaymentEvent } from '../payment-events.js';
 import { route } from '../route.js';
+import { decided } from '../settle.js';
 import { CancelBody, CardPaymentBody, Checkout, CheckoutIdParams, CreateCheckoutBody, IdempotencyHeaders } from '../schemas/checkout.js';
 import { findBooking, type BookingView } from '../../db/bookings.js';
 
@@ -52,18 +52,6 @@ export async function ownedBooking(deps: AppDeps, id: string, user: AuthUser): P
   const booking = await findBooking(deps.ds, deps.config, id);
   if (!booking || (booking.userId !== user.id && user.role !== 'admin')) throw notFound('checkout', id);
   return booking;
-}
-
-/** Waits (bounded) for a workflow to close, so a cancel or a payment can answer with the outcome. */
-export async function settle(handle: WorkflowHandle, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  await Promise.race([
-    handle.result().catch(() => undefined),
-    new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, ms);
-    }),
-  ]);
-  clearTimeout(timer);
 }
 
 /** What identifies a request for its Idempotency-Key: the showtime and the seats asked for (in any order), or the best-available ask. */
@@ -177,7 +165,7 @@ export const checkoutRoutes = [
       if (!OpenBookingStatuses.includes(booking.status)) return { body: checkoutBody(booking) };
       const handle = deps.temporal.workflow.getHandle(params.id);
       await handle.signal(cancelSignal, { reason: body.reason ?? 'cancelled by customer' });
-      await settle(handle, 5000);
+      await decided(deps, params.id, OpenBookingStatuses, 5000);
       const after = await ownedBooking(deps, params.id, user);
       return { status: OpenBookingStatuses.includes(after.status) ? 202 : 200, body: checkoutBody(after) };
     },
@@ -235,7 +223,7 @@ export const checkoutRoutes = [
       if (event.type === 'payment_intent.payment_failed') {
         throw new AppError('PAYMENT_DECLINED', 'The card was declined', { reason: event.failureReason, checkoutId: params.id });
       }
-      await settle(deps.temporal.workflow.getHandle(params.id), 5000);
+      await decided(deps, params.id, ['AWAITING_PAYMENT'], 5000);
       const after = await ownedBooking(deps, params.id, user);
       return { status: after.status === 'CONFIRMED' ? 200 : 202, body: checkoutBody(after) };
     },

@@ -6,6 +6,7 @@ import { bookingRoutes } from './bookings.js';
 import { catalogRoutes } from './catalog.js';
 import { checkoutRoutes } from './checkouts.js';
 import { showtimeRoutes } from './showtimes.js';
+import { ticketRoutes } from './tickets.js';
 import { webhookRoutes } from './webhooks.js';
 
 /** Every /api/v1 endpoint, grouped by resource; each module exports its specs. */
@@ -15,6 +16,7 @@ export const apiRoutes: AnyRouteSpec[] = [
   ...showtimeRoutes,
   ...checkoutRoutes,
   ...bookingRoutes,
+  ...ticketRoutes,
   ...webhookRoutes,
   ...adminRoutes,
   ...adminBookingRoutes,

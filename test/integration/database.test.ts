@@ -19,6 +19,7 @@ const TABLES = [
   'payment_events',
   'show_seats',
   'showtimes',
+  'ticket_checkins',
   'users',
 ];
 
@@ -48,6 +49,8 @@ describe('database', function () {
 
   it('migrations create every table of the data model and revert cleanly', async () => {
     expect(await tableNames(db)).to.deep.equal(TABLES);
+    await db.ds.undoLastMigration();
+    expect(await tableNames(db)).to.deep.equal(TABLES.filter((t) => t !== 'ticket_checkins'));
     await db.ds.undoLastMigration();
     expect(await tableNames(db)).to.deep.equal([]);
     await db.ds.runMigrations();
@@ -102,5 +105,21 @@ describe('database', function () {
       (e: unknown) => e as QueryFailedError<Error & { code: string }>,
     );
     expect(err?.driverError.code).to.equal('ER_DUP_ENTRY');
+  });
+
+  it('the tickets migration marks notifications written before it as skipped, so no old booking gets a late email', async () => {
+    await db.ds.undoLastMigration();
+    const [user] = await db.ds.query('SELECT id FROM users LIMIT 1');
+    await db.ds.query('INSERT INTO notifications (user_id, booking_id, kind, channel, body, created_at) VALUES (?, ?, ?, ?, ?, ?)', [
+      user.id,
+      'chk_A',
+      'booking_confirmed',
+      'email',
+      'queued by release 2',
+      new Date(),
+    ]);
+    await db.ds.runMigrations();
+    const rows = await db.ds.query("SELECT status, attempts, last_error FROM notifications WHERE booking_id = 'chk_A'");
+    expect(rows).to.deep.equal([{ status: 'skipped', attempts: 0, last_error: 'queued before email delivery existed' }]);
   });
 });

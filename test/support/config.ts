@@ -6,6 +6,8 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
   return loadConfig({
     NODE_ENV: 'test',
     JWT_SECRET: 'test-secret-test-secret-test-secret-0123',
+    TICKET_SECRET: 'test-ticket-secret-test-ticket-secret-0123',
+    SMTP_URL: testEnv.smtpUrl,
     REDIS_URL: testEnv.redisUrl,
     // Test runs that share the Redis server never see each other's rate-limit counters or seat events.
     REDIS_PREFIX: testEnv.dbPrefix,

@@ -9,6 +9,10 @@ export const testEnv = {
   temporalAddress: process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233',
   temporalNamespace: process.env.TEMPORAL_NAMESPACE ?? 'default',
   stripeApiUrl: process.env.STRIPE_API_URL,
+  /** The run's own SMTP server (test/support/mail.ts starts it before the tests run). */
+  get smtpUrl(): string {
+    return process.env.TEST_SMTP_URL ?? 'smtp://127.0.0.1:1025';
+  },
   chromiumPath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
   /** Temporal's time-skipping test server, installed by scripts/test into .tools/. */
   temporalTestServer: process.env.TEMPORAL_TEST_SERVER ?? new URL('../../.tools/venv/bin/temporal-test-server', import.meta.url).pathname,

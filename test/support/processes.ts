@@ -36,6 +36,9 @@ function serviceEnv(config: Config): Record<string, string> {
     HOLD_TTL_SECONDS: String(config.HOLD_TTL_SECONDS),
     SINGLE_SEAT_RULE: config.SINGLE_SEAT_RULE,
     JWT_SECRET: config.JWT_SECRET,
+    TICKET_SECRET: config.TICKET_SECRET,
+    SMTP_URL: config.SMTP_URL,
+    MAIL_SEND_TIMEOUT_SECONDS: String(config.MAIL_SEND_TIMEOUT_SECONDS),
     LOG_LEVEL: 'info',
   };
 }

@@ -79,6 +79,10 @@ export async function privateStack(o: { name: string; apiNodes?: number; env?: R
     REDIS_PREFIX: tag,
     TASK_QUEUE: `stack-${tag}`,
     JWT_SECRET: `stack-${tag}-${randomBytes(16).toString('hex')}`,
+    TICKET_SECRET: `stack-tickets-${tag}-${randomBytes(16).toString('hex')}`,
+    // The stack's own MailDev, on ports of its own.
+    SMTP_URL: `smtp://127.0.0.1:${await freePort()}`,
+    MAILDEV_WEB_PORT: String(await freePort()),
     ...o.env,
   };
   const pid = (name: StackProcess): number | undefined => {

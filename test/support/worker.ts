@@ -1,5 +1,6 @@
 import { NativeConnection, Runtime, type Worker, type WorkflowBundle } from '@temporalio/worker';
 import { createActivities } from '../../activities/index.js';
+import { createMailer } from '../../mail/transport.js';
 import type { SeatEventPublisher } from '../../live/publisher.js';
 import type { SeatChangeSet } from '../../live/protocol.js';
 import { bundleWorkflows, createCheckoutWorker, silentSdkLogger } from '../../worker/create-worker.js';
@@ -68,6 +69,7 @@ export async function startTestWorker(deps: TestDeps, opts: { publisher?: SeatEv
       publisher,
       clock: deps.clock,
       log: deps.log,
+      mailer: createMailer({ smtpUrl: deps.config.SMTP_URL, timeoutMs: deps.config.MAIL_SEND_TIMEOUT_SECONDS * 1000 }),
       settings: deps.config,
     }),
   });

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
 import { ConfigError, ConfigSchema, loadConfig } from '../../core/config.js';
 
-const valid = { JWT_SECRET: 'x'.repeat(32) };
+const valid = { JWT_SECRET: 'x'.repeat(32), TICKET_SECRET: 't'.repeat(32) };
 
 describe('config', () => {
   it('applies the documented defaults', () => {
@@ -22,12 +22,25 @@ describe('config', () => {
 
   it('names a missing required variable', () => {
     expect(() => loadConfig({})).to.throw(ConfigError, 'JWT_SECRET is required (not set)');
+    expect(() => loadConfig({ JWT_SECRET: valid.JWT_SECRET })).to.throw(ConfigError, 'TICKET_SECRET is required (not set)');
+  });
+
+  it('refuses a short ticket secret, a mail server that is not SMTP and an unknown time zone', () => {
+    const err = (() => {
+      try {
+        loadConfig({ ...valid, TICKET_SECRET: 'short', SMTP_URL: 'http://mail', CINEMA_TIME_ZONE: 'Mars/Olympus' });
+      } catch (e) {
+        return e as Error;
+      }
+      throw new Error('expected a ConfigError');
+    })();
+    expect(err.message).to.include('TICKET_SECRET must be at least 32 characters').and.include('SMTP_URL').and.include('CINEMA_TIME_ZONE');
   });
 
   it('rejects a non-mysql DATABASE_URL and a short JWT secret together', () => {
     const err = (() => {
       try {
-        loadConfig({ JWT_SECRET: 'short', DATABASE_URL: 'postgres://db/x' });
+        loadConfig({ ...valid, JWT_SECRET: 'short', DATABASE_URL: 'postgres://db/x' });
       } catch (e) {
         return e as Error;
       }
@@ -54,7 +67,7 @@ describe('config', () => {
     const schemaKeys = Object.keys(ConfigSchema.shape).sort();
     expect(Object.keys(example).sort()).to.deep.equal(schemaKeys);
     const fromExample = loadConfig(example);
-    const defaults = loadConfig({ JWT_SECRET: example.JWT_SECRET });
+    const defaults = loadConfig({ JWT_SECRET: example.JWT_SECRET, TICKET_SECRET: example.TICKET_SECRET });
     const defined = (c: object) => JSON.parse(JSON.stringify(c)) as unknown;
     expect(defined(fromExample)).to.deep.equal(defined(defaults));
   });

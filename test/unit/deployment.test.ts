@@ -77,9 +77,10 @@ const COMPOSE_OWN: Record<string, [string, string]> = {
   REDIS_URL: ['redis://redis:6379', 'the redis service of this file'],
   TEMPORAL_ADDRESS: ['temporal:7233', 'the temporal service of this file'],
   TEMPORAL_UI_URL: ['http://localhost:8080', 'the temporal-ui service, published on localhost:8080'],
+  SMTP_URL: ['smtp://maildev:1025', 'the maildev service of this file (its web inbox is published on localhost:1080)'],
 };
 /** Fixed in Compose (not overridable): addresses of this file's own services, and the port the proxy and healthchecks use. */
-const FIXED = new Set(['DATABASE_URL', 'REDIS_URL', 'TEMPORAL_ADDRESS', 'TEMPORAL_UI_URL', 'PORT']);
+const FIXED = new Set(['DATABASE_URL', 'REDIS_URL', 'TEMPORAL_ADDRESS', 'TEMPORAL_UI_URL', 'SMTP_URL', 'PORT']);
 
 /** The value Compose gives with no environment and no .env file: `${X:-d}` → d, `$$` → `$`. */
 function composeDefault(raw: unknown, where: string): string {
@@ -246,12 +247,22 @@ describe('deployment: docker-compose.yml', () => {
     }
   });
 
-  it('never bakes a secret into the image and defaults JWT_SECRET to a dev-only value', () => {
+  it('never bakes a secret into the image and defaults JWT_SECRET and TICKET_SECRET to dev-only values', () => {
     const dockerfile = read('Dockerfile');
-    for (const secret of ['JWT_SECRET', 'STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET', 'ADMIN_PASSWORD', 'DATABASE_URL']) {
+    for (const secret of ['JWT_SECRET', 'TICKET_SECRET', 'STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET', 'ADMIN_PASSWORD', 'DATABASE_URL', 'SMTP_URL']) {
       expect(dockerfile, secret).to.not.match(new RegExp(`^\\s*(ENV|ARG)\\b.*\\b${secret}\\b`, 'm'));
     }
     expect(rawEnv('api').JWT_SECRET).to.match(/^\$\{JWT_SECRET:-dev-only-/);
+    expect(rawEnv('api').TICKET_SECRET).to.match(/^\$\{TICKET_SECRET:-dev-only-/);
+  });
+
+  it('runs the mail catcher the app sends to, with its inbox on localhost:1080', () => {
+    const smtp = new URL(env('worker').SMTP_URL as string);
+    expect(services).to.have.property(smtp.hostname);
+    const maildev = services[smtp.hostname];
+    expect(maildev?.image).to.match(/^maildev\/maildev:\d+\.\d+\.\d+$/);
+    expect(env(smtp.hostname).MAILDEV_SMTP_PORT).to.equal(smtp.port);
+    expect(maildev?.ports).to.deep.equal([`1080:${env(smtp.hostname).MAILDEV_WEB_PORT}`]);
   });
 
   it('passes core/config.ts validation with the Compose defaults', () => {

@@ -2,6 +2,7 @@ import { Client } from '@temporalio/client';
 import type { ApplicationFailure } from '@temporalio/common';
 import { expect } from 'chai';
 import { createActivities } from '../../../activities/index.js';
+import { createMailer } from '../../../mail/transport.js';
 import { newCheckoutId } from '../../../core/ids.js';
 import type { CheckoutState } from '../../../workflows/contracts.js';
 import { createTestDeps, type TestDeps } from '../../support/deps.js';
@@ -91,6 +92,7 @@ describe('checkout under concurrency', function () {
       publisher: recordingPublisher(),
       clock: deps.clock,
       log: deps.log,
+      mailer: createMailer({ smtpUrl: deps.config.SMTP_URL, timeoutMs: 5000 }),
       settings: { ...deps.config, HOLD_TTL_SECONDS: 60 },
     });
     const seat = show.seatIds[8]!;

@@ -19,6 +19,7 @@ import type {
   CreateCheckoutBody,
 } from '../../../api/schemas/checkout.js';
 import type { ErrorResponse, page } from '../../../api/schemas/common.js';
+import type { Admitted as AdmittedSchema, CheckInBody, TicketedBooking as TicketedBookingSchema } from '../../../api/schemas/tickets.js';
 import type {
   MovieShowtimeQuery as MovieShowtimeQuerySchema,
   SeatMapSchema,
@@ -53,6 +54,12 @@ export type CancelRequest = z.input<typeof CancelBody>;
 export type Checkout = z.output<typeof CheckoutSchema>;
 export type Booking = z.output<typeof BookingSchema>;
 export type BookingListQuery = Partial<z.output<typeof BookingListQuerySchema>>;
-export type BookingPage = z.output<ReturnType<typeof page<typeof BookingSchema>>>;
+/** A booking as its owner sees it, with its tickets (none until CONFIRMED). */
+export type TicketedBooking = z.output<typeof TicketedBookingSchema>;
+export type Ticket = TicketedBooking['tickets'][number];
+export type BookingPage = z.output<ReturnType<typeof page<typeof TicketedBookingSchema>>>;
+
+export type CheckInRequest = z.input<typeof CheckInBody>;
+export type Admitted = z.output<typeof AdmittedSchema>;
 
 export type ApiErrorBody = z.output<typeof ErrorResponse>['error'];

@@ -4,6 +4,7 @@
  * ApiResult, so a page decides what each status means to its user.
  */
 import type {
+  Admitted,
   ApiErrorBody,
   AuthResult,
   Booking,
@@ -11,6 +12,7 @@ import type {
   BookingPage,
   CancelRequest,
   CardPaymentRequest,
+  CheckInRequest,
   Checkout,
   CreateCheckoutRequest,
   LoginRequest,
@@ -23,6 +25,7 @@ import type {
   ShowtimeDetail,
   ShowtimePage,
   ShowtimeQuery,
+  TicketedBooking,
   UserEnvelope,
 } from './api-types.js';
 
@@ -92,6 +95,23 @@ export function createApiClient(opts: ApiClientOptions) {
     return { ok: false, status: res.status, error: error ?? { code: 'BAD_RESPONSE', message: '' } };
   }
 
+  /** A file the API answers with (an image, a PDF), with the same token and error handling. */
+  async function file(path: string): Promise<ApiResult<Blob>> {
+    const headers: Record<string, string> = {};
+    const token = opts.token();
+    if (token) headers.authorization = `Bearer ${token}`;
+    let res: Response;
+    try {
+      res = await fetch(`/api/v1${path}`, { headers });
+    } catch {
+      return { ok: false, status: 0, error: { code: 'NETWORK', message: 'The server cannot be reached. Check your connection.' } };
+    }
+    if (res.ok) return { ok: true, status: res.status, body: await res.blob() };
+    if (res.status === 401 && token) opts.onUnauthorized?.();
+    const error = (await res.json().catch(() => null)) as { error?: ApiErrorBody } | null;
+    return { ok: false, status: res.status, error: error?.error ?? { code: 'BAD_RESPONSE', message: '' } };
+  }
+
   return {
     login: (body: LoginRequest) => request<AuthResult>('POST', '/auth/login', body),
     register: (body: RegisterRequest) => request<AuthResult>('POST', '/auth/register', body),
@@ -117,6 +137,13 @@ export function createApiClient(opts: ApiClientOptions) {
     extendCheckout: (checkoutId: string) => request<Checkout>('POST', `/checkouts/${id(checkoutId)}/extend`),
 
     bookings: (query: BookingListQuery = {}) => request<BookingPage>('GET', `/bookings${queryString(query)}`),
+    booking: (bookingId: string) => request<TicketedBooking>('GET', `/bookings/${id(bookingId)}`),
+    /** One ticket's QR code (SVG). */
+    ticketQr: (bookingId: string, seatId: number) => file(`/bookings/${id(bookingId)}/tickets/${id(seatId)}.svg`),
+    /** All tickets of a booking, printable (PDF). */
+    ticketsPdf: (bookingId: string) => file(`/bookings/${id(bookingId)}/tickets.pdf`),
+    /** Staff at the door: 200 admitted; 409 already checked in; 410 void; 404 unknown. */
+    checkIn: (body: CheckInRequest) => request<Admitted>('POST', '/checkin', body),
     /** 200: refunded; 202: accepted, refund in progress. */
     cancelBooking: (bookingId: string, body: CancelRequest = {}) => request<Booking>('POST', `/bookings/${id(bookingId)}/cancel`, body),
   };

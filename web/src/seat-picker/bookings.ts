@@ -1,11 +1,12 @@
-/** "My bookings": the signed-in user's checkouts, with cancel/refund and pay/release actions. */
+/** "My bookings": the signed-in user's checkouts, their tickets, and cancel/refund and pay/release actions. */
 import { errorText } from '../lib/api.js';
-import type { Booking } from '../lib/api-types.js';
+import type { TicketedBooking as Booking } from '../lib/api-types.js';
 import { byId, el } from '../lib/dom.js';
 import { notice } from '../lib/feedback.js';
 import { money, whenText } from '../lib/format.js';
 import { showAuth } from './auth.js';
 import { api, currentUser } from './session.js';
+import { ticketsSection } from './tickets.js';
 
 function actions(b: Booking): HTMLDivElement {
   const row = el('div', { class: 'row' });
@@ -31,6 +32,7 @@ const bookingItem = (b: Booking): HTMLLIElement =>
     el('span', { class: 'muted', text: `${whenText(b.startsAt)} · ${b.hall.name}` }),
     el('span', { text: `Seats ${b.seats.map((s) => s.label).join(', ')} · ${money(b.amount, b.currency)}` }),
     el('span', { class: 'muted', text: `Ref ${b.checkoutId}` }),
+    ticketsSection(b),
     actions(b),
   );
 
