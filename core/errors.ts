@@ -20,6 +20,10 @@ export const ErrorCatalog = {
   /** A confirm found seats no longer held by its checkout (guarded, never expected). */
   SEATS_NOT_HELD: { http: 409 },
   SHOWTIME_OVERLAP: { http: 409 },
+  /** The account already has its allowed number of unpaid checkouts (MAX_OPEN_CHECKOUTS_PER_*): pay or cancel one first. */
+  TOO_MANY_OPEN_CHECKOUTS: { http: 409 },
+  /** A request body over the limit (api/app.ts): refused before it is read whole. */
+  PAYLOAD_TOO_LARGE: { http: 413 },
   IDEMPOTENCY_KEY_REUSED: { http: 422 },
   UNPROCESSABLE: { http: 422 },
   RATE_LIMITED: { http: 429 },
