@@ -3,6 +3,7 @@ import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
 import type { PaymentProvider } from '../payments/provider.js';
 import type { SeatEventPublisher } from '../live/publisher.js';
+import type { OpenCheckoutLimits } from '../db/bookings.js';
 
 /** What activities touch; the worker builds it from config, tests build it by hand. */
 export interface ActivityDeps {
@@ -14,5 +15,6 @@ export interface ActivityDeps {
   settings: {
     holdTtlSeconds: number;
     maxSeatsPerCheckout: number;
+    openCheckoutLimits: OpenCheckoutLimits;
   };
 }

@@ -52,6 +52,7 @@ export function createSeatActivities(deps: ActivityDeps) {
       currency: showtime.currency,
       heldUntil: new Date(now.getTime() + settings.holdTtlSeconds * 1000),
       now,
+      limits: settings.openCheckoutLimits,
     });
     await published(held.change);
     return {

@@ -13,7 +13,11 @@ import { isLockContention, type Sql } from './sql.js';
  * order every writer shares: show_seats rows (by id), then the showtime row,
  * then the booking row. The showtime is updated before a booking row is
  * inserted because that insert's foreign-key check takes a shared lock on the
- * showtime row. Each returns the committed seat change for the caller to
+ * showtime row. A hold takes its user's row before all of them (the
+ * open-checkout limit, bookings.assertMayOpenCheckout): no transaction holds a
+ * seat, showtime or booking row while it waits for a user row (the booking
+ * insert's foreign-key lock on the user row is already its own by then, and
+ * the writes to users elsewhere lock nothing else), so this cannot deadlock. Each returns the committed seat change for the caller to
  * publish (after the commit), or null when nothing changed (a retry).
  */
 
@@ -33,6 +37,7 @@ export interface HoldRequest {
   currency: string;
   heldUntil: Date;
   now: Date;
+  limits: bookings.OpenCheckoutLimits;
 }
 
 export interface HeldSeats {
@@ -68,6 +73,7 @@ export async function hold(db: Transactor, r: HoldRequest): Promise<HeldSeats> {
 
 function holdOnce(db: Transactor, r: HoldRequest): Promise<HeldSeats> {
   return db.transaction(async (tx) => {
+    await bookings.assertMayOpenCheckout(tx, r);
     const locked = await seats.lockForHold(tx, r.showtimeId, r.seatIds);
     assertSeatsBelong(r.seatIds, locked.map((s) => s.id));
     const held = locked.map((s) => ({ id: s.id, label: s.label, type: s.type, price: s.price }));

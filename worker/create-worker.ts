@@ -2,12 +2,21 @@ import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
 import { DefaultLogger, Worker, bundleWorkflowCode, type NativeConnection, type WorkerOptions, type WorkflowBundle } from '@temporalio/worker';
 import type { Activities } from '../activities/index.js';
+import type { ActivityDeps } from '../activities/deps.js';
+import type { Config } from '../core/config.js';
 
 /** workflows/index.ts from sources (tsx, tests) or dist/workflows/index.js from a build. */
 export function workflowsPath(): string {
   const js = fileURLToPath(new URL('../workflows/index.js', import.meta.url));
   return existsSync(js) ? js : fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 }
+
+/** The activities' settings, from the process's config. */
+export const activitySettings = (config: Config): ActivityDeps['settings'] => ({
+  holdTtlSeconds: config.HOLD_TTL_SECONDS,
+  maxSeatsPerCheckout: config.MAX_SEATS_PER_CHECKOUT,
+  openCheckoutLimits: { perUser: config.MAX_OPEN_CHECKOUTS_PER_USER, perShowtime: config.MAX_OPEN_CHECKOUTS_PER_SHOWTIME },
+});
 
 /** For SDK output nobody reads: the bundler's progress, the test runtime. */
 export const silentSdkLogger = new DefaultLogger('ERROR', () => undefined);

@@ -6,7 +6,7 @@ import { createDataSource } from '../db/data-source.js';
 import { createActivities } from '../activities/index.js';
 import { createPaymentProvider } from '../payments/index.js';
 import { createSeatEventPublisher } from '../live/publisher.js';
-import { createCheckoutWorker } from './create-worker.js';
+import { activitySettings, createCheckoutWorker } from './create-worker.js';
 
 const config = loadConfigOrExit();
 const log = createLogger(config.LOG_LEVEL, { component: 'worker', taskQueue: config.TASK_QUEUE });
@@ -37,7 +37,7 @@ const activities = createActivities({
   publisher,
   clock: systemClock,
   log,
-  settings: { holdTtlSeconds: config.HOLD_TTL_SECONDS, maxSeatsPerCheckout: config.MAX_SEATS_PER_CHECKOUT },
+  settings: activitySettings(config),
 });
 const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
 const worker = await createCheckoutWorker({ connection, namespace: config.TEMPORAL_NAMESPACE, taskQueue: config.TASK_QUEUE, activities });

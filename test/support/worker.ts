@@ -2,7 +2,7 @@ import { NativeConnection, Runtime, type Worker, type WorkflowBundle } from '@te
 import { createActivities } from '../../activities/index.js';
 import type { SeatEventPublisher } from '../../live/publisher.js';
 import type { SeatChangeSet } from '../../live/protocol.js';
-import { bundleWorkflows, createCheckoutWorker, silentSdkLogger } from '../../worker/create-worker.js';
+import { activitySettings, bundleWorkflows, createCheckoutWorker, silentSdkLogger } from '../../worker/create-worker.js';
 import type { TestDeps } from './deps.js';
 
 let bundle: Promise<WorkflowBundle> | undefined;
@@ -59,7 +59,7 @@ export async function startTestWorker(deps: TestDeps, opts: { publisher?: SeatEv
       publisher,
       clock: deps.clock,
       log: deps.log,
-      settings: { holdTtlSeconds: deps.config.HOLD_TTL_SECONDS, maxSeatsPerCheckout: deps.config.MAX_SEATS_PER_CHECKOUT },
+      settings: activitySettings(deps.config),
     }),
   });
   const running = worker.run();

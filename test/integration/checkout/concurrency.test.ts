@@ -6,6 +6,7 @@ import { createTestDeps, type TestDeps } from '../../support/deps.js';
 import { createShowtime, createUsers, seatStatuses, type ShowtimeFixture, type TestUser } from '../../support/fixtures.js';
 import { startTestApi, type TestApi } from '../../support/http.js';
 import { recordingPublisher, startTestWorker, type TestWorker } from '../../support/worker.js';
+import { activitySettings } from '../../../worker/create-worker.js';
 
 describe('checkout under concurrency', function () {
   this.timeout(180_000);
@@ -55,7 +56,7 @@ describe('checkout under concurrency', function () {
       publisher: recordingPublisher(),
       clock: deps.clock,
       log: deps.log,
-      settings: { holdTtlSeconds: 60, maxSeatsPerCheckout: 10 },
+      settings: { ...activitySettings(deps.config), holdTtlSeconds: 60 },
     });
     const seat = show.seatIds[8]!;
     const results = await Promise.allSettled(

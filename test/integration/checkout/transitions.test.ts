@@ -36,6 +36,7 @@ describe('state changes are checked against the transition tables (real MariaDB)
       currency: 'USD',
       heldUntil: new Date(Date.now() + 60_000),
       now: now(),
+      limits: { perUser: 1000, perShowtime: 1000 },
     });
     return checkoutId;
   }
