@@ -17,8 +17,9 @@ import { isLockContention, type Sql } from './sql.js';
  * open-checkout limit, bookings.assertMayOpenCheckout): no transaction holds a
  * seat, showtime or booking row while it waits for a user row (the booking
  * insert's foreign-key lock on the user row is already its own by then, and
- * the writes to users elsewhere lock nothing else), so this cannot deadlock. Each returns the committed seat change for the caller to
- * publish (after the commit), or null when nothing changed (a retry).
+ * the writes to users elsewhere lock nothing else), so this cannot deadlock.
+ * Each returns the committed seat change for the caller to publish (after the
+ * commit), or null when nothing changed (a retry).
  */
 
 /** Runs `fn` in one transaction: a DataSource's `transaction`. */

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { createTestDeps, type TestDeps } from '../support/deps.js';
 import { testEnv } from '../support/env.js';
-import { createShowtime, createUser, type ShowtimeFixture, type TestUser } from '../support/fixtures.js';
+import { createShowtime, createUser, eventually, type ShowtimeFixture, type TestUser } from '../support/fixtures.js';
 import { startLiveTestApi, startPrivateRedis, type LiveTestApi, type PrivateRedis } from '../support/live.js';
 import { assertWebBuildIsFresh } from '../support/web-build.js';
 
@@ -85,7 +85,8 @@ describe('security headers in Chromium: the pages work under the CSP', function 
 
     // The policy is enforced, not merely sent: an inline handler and an inline style attribute are refused.
     await page.evaluate(`document.body.insertAdjacentHTML('beforeend', '<img id="probe" src="data:," onload="window.__inlineRan = true" style="width: 77px">')`);
-    await page.waitForFunction('window.__cspViolations.length >= 2');
+    // Polled from outside (a string predicate would need the eval the CSP forbids).
+    await eventually(async () => (await violations(page)).length >= 2);
     expect(await page.evaluate<unknown>('window.__inlineRan')).to.equal(undefined);
     expect(await page.evaluate<string>(`getComputedStyle(document.getElementById('probe')).width`)).to.not.equal('77px');
     expect((await violations(page)).map((v) => v.split(' ')[0]).sort()).to.deep.equal(['script-src-attr', 'style-src-attr']);
