@@ -29,4 +29,6 @@ export type ActivitySettings = Pick<
   | 'MAIL_FROM'
   | 'CINEMA_TIME_ZONE'
   | 'MAIL_SEND_TIMEOUT_SECONDS'
+  | 'MAX_OPEN_CHECKOUTS_PER_USER'
+  | 'MAX_OPEN_CHECKOUTS_PER_SHOWTIME'
 >;

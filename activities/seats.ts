@@ -59,6 +59,7 @@ export function createSeatActivities(deps: ActivityDeps, deliver: DeliverMail) {
       currency: showtime.currency,
       heldUntil: new Date(now.getTime() + settings.HOLD_TTL_SECONDS * 1000),
       now,
+      limits: { perUser: settings.MAX_OPEN_CHECKOUTS_PER_USER, perShowtime: settings.MAX_OPEN_CHECKOUTS_PER_SHOWTIME },
     });
     await published(held.change);
     return {

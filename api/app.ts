@@ -3,7 +3,7 @@ import Router from '@koa/router';
 import { HttpMethodEnum, koaBody } from 'koa-body';
 import { AppError } from '../core/errors.js';
 import type { AppDeps } from './deps.js';
-import { errorMiddleware } from './errors.js';
+import { MAX_BODY_BYTES, errorMiddleware, payloadTooLarge } from './errors.js';
 import { createApiMetrics, type ApiMetrics } from './metrics.js';
 import { requestContext } from './request-context.js';
 import { mountRoutes } from './route.js';
@@ -12,6 +12,7 @@ import { mountDocs } from './docs.js';
 import { mountOpsRoutes } from './routes/ops.js';
 import { apiRoutes } from './routes/index.js';
 import { mountWebApp } from './web.js';
+import { securityHeaders } from './security-headers.js';
 
 export const API_PREFIX = '/api/v1';
 
@@ -22,7 +23,8 @@ export interface App {
 }
 
 export function createApp(deps: AppDeps, metrics: ApiMetrics = createApiMetrics()): App {
-  const koa = new Koa({ proxy: true });
+  // X-Forwarded-For counts only for the TRUST_PROXY proxies nearest the API, each of which appends the address it saw.
+  const koa = new Koa({ proxy: deps.config.TRUST_PROXY > 0, maxIpsCount: deps.config.TRUST_PROXY });
   const registry = createOpenApiRegistry();
 
   const api = new Router({ prefix: API_PREFIX });
@@ -36,12 +38,19 @@ export function createApp(deps: AppDeps, metrics: ApiMetrics = createApiMetrics(
   mountDocs(root, openApiDocument);
   mountWebApp(root);
 
+  koa.use(securityHeaders(deps.config));
   koa.use(requestContext(deps.log));
   koa.use(metrics.middleware);
   koa.use(errorMiddleware(deps.log));
+  // A declared length over the limit is refused before anything is read, whatever the type;
+  // koa-body's limit catches a chunked JSON body as it streams in.
+  koa.use((ctx, next) => {
+    if ((ctx.request.length ?? 0) > MAX_BODY_BYTES) throw payloadTooLarge();
+    return next();
+  });
   koa.use(
     koaBody({
-      jsonLimit: '64kb',
+      jsonLimit: MAX_BODY_BYTES,
       // Webhook signatures are computed over the exact bytes received.
       includeUnparsed: true,
       multipart: false,

@@ -14,7 +14,8 @@ const page = `<!doctype html>
 <script src="/docs/init.js"></script>
 </body></html>`;
 
-const init = `window.ui = SwaggerUIBundle({ url: '/api/v1/openapi.json', dom_id: '#swagger-ui', deepLinking: true });`;
+// No validator badge: it would send the document's address to a third party (and the CSP forbids loading it).
+const init = `window.ui = SwaggerUIBundle({ url: '/api/v1/openapi.json', dom_id: '#swagger-ui', deepLinking: true, validatorUrl: null });`;
 
 /** The docs page, served from the installed swagger-ui-dist package (no network at run time). */
 export function mountDocs(router: Router, openApiDocument: () => object): void {

@@ -8,6 +8,18 @@ export interface ErrorBody {
   error: { code: ErrorCode; message: string; details?: Record<string, unknown> };
 }
 
+/**
+ * The largest request body accepted, JSON or not: 1 MB. The largest body the
+ * API takes by design is a payment provider's webhook event (tens of kB,
+ * outside our control, so with room to spare); every other body is a small
+ * form. A body is held whole in memory before it is parsed, so this also
+ * bounds what each request in flight can cost.
+ */
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+export const payloadTooLarge = (): AppError =>
+  new AppError('PAYLOAD_TOO_LARGE', `Request body is larger than ${MAX_BODY_BYTES / 1024 / 1024} MB`, { limitBytes: MAX_BODY_BYTES });
+
 export const zodIssuesAsDetails = (e: ZodError, where: string): Record<string, unknown> => ({
   in: where,
   issues: e.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
@@ -20,7 +32,8 @@ export function toAppError(e: unknown): AppError {
   if (carried) return carried;
   if (e instanceof ZodError) return new AppError('VALIDATION_FAILED', 'Request is invalid', zodIssuesAsDetails(e, 'request'));
   const status = (e as { status?: number; expose?: boolean }).status;
-  // koa-body throws http-errors for unparsable or oversized bodies: the client's fault, a validation error.
+  // koa-body throws http-errors: 413 for a body over the limit (api/app.ts), 400 for one it cannot parse.
+  if (status === 413) return payloadTooLarge();
   if (typeof status === 'number' && status >= 400 && status < 500) {
     return new AppError('VALIDATION_FAILED', (e as Error).message || 'Bad request');
   }

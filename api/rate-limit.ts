@@ -28,6 +28,8 @@ export const RATE_LIMITS = {
   registerPerIp: { points: 5, duration: 60 },
   /** Registration attempts per email, from any IP. */
   registerPerEmail: { points: 5, duration: 60 * 60 },
+  /** Wrong current passwords when changing the password, per account: a stolen token must not become a password oracle. */
+  passwordChangeFailuresPerUser: { points: 5, duration: 15 * 60 },
 } satisfies Record<string, LimitRule>;
 
 export type LimitName = keyof typeof RATE_LIMITS;
@@ -56,6 +58,7 @@ function limiters(redis: Redis, redisPrefix: string): Limiters {
       loginFailuresPerAccount: make('loginFailuresPerAccount'),
       registerPerIp: make('registerPerIp'),
       registerPerEmail: make('registerPerEmail'),
+      passwordChangeFailuresPerUser: make('passwordChangeFailuresPerUser'),
     };
     byClient.set(redis, l);
   }
@@ -99,5 +102,9 @@ export async function record(store: LimitStore, name: LimitName, key: string): P
   });
 }
 
-/** The client address (X-Forwarded-For is trusted: the app runs with proxy=true behind the load balancer). */
+/**
+ * The client address: the socket's peer, or with TRUST_PROXY=n the address
+ * the n-th proxy from the API saw, taken from X-Forwarded-For (api/app.ts
+ * sets Koa's proxy and maxIpsCount); what a client wrote in front of that is ignored.
+ */
 export const clientIp = (ctx: Context): string => ctx.ip || 'unknown';

@@ -14,6 +14,11 @@ const isTimeZone = (tz: string): boolean => {
   }
 };
 
+/** The JWT secret of .env.example and docker-compose.yml: fine on a laptop, refused in production. */
+export const DEVELOPMENT_JWT_SECRET = 'dev-only-secret-change-me-0123456789abcdef';
+/** The seeded admin's password when ADMIN_PASSWORD is not set: refused in production. */
+export const DEFAULT_ADMIN_PASSWORD = 'marquee-admin';
+
 /**
  * Every setting of the product, read from the environment once at start.
  * `.env.example` lists the same names with the same defaults; a test keeps
@@ -48,6 +53,8 @@ const settings = z.object({
     STRIPE_SECRET_KEY: optionalString,
     STRIPE_WEBHOOK_SECRET: optionalString,
     STRIPE_API_URL: z.preprocess(emptyAsUndefined, z.url().optional()),
+    MAX_OPEN_CHECKOUTS_PER_USER: positiveInt.default(4),
+    MAX_OPEN_CHECKOUTS_PER_SHOWTIME: positiveInt.default(2),
     JWT_SECRET: z.string().min(32, 'must be at least 32 characters'),
     JWT_TTL_SECONDS: positiveInt.default(86_400),
     TICKET_SECRET: z.string().min(32, 'must be at least 32 characters'),
@@ -57,11 +64,40 @@ const settings = z.object({
     MAIL_SEND_TIMEOUT_SECONDS: positiveInt.max(12).default(10),
     CINEMA_TIME_ZONE: z.string().refine(isTimeZone, 'must be an IANA time zone such as Europe/Berlin').default('UTC'),
     ADMIN_EMAIL: z.email().default('admin@marquee.local'),
-    ADMIN_PASSWORD: z.string().min(8, 'must be at least 8 characters').default('marquee-admin'),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    ADMIN_PASSWORD: z.string().min(8, 'must be at least 8 characters').default(DEFAULT_ADMIN_PASSWORD),
+    PUBLIC_URL: z.url({ protocol: /^https?$/ }).default('http://localhost:3000'),
+    TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
+type Settings = z.infer<typeof settings>;
+
+/**
+ * Values that are fine in development and must never run in production:
+ * with NODE_ENV=production each one stops the process with its line. Every
+ * process checks the entries whose variable it reads (the database CLI only
+ * ADMIN_PASSWORD). A new secret with a development default is one more entry.
+ */
+export const PRODUCTION_REFUSALS: { [K in keyof Settings]?: { refuse: (value: Settings[K]) => boolean; reason: string } } = {
+  JWT_SECRET: { refuse: (v) => v === DEVELOPMENT_JWT_SECRET, reason: 'is the development secret; set your own (at least 32 random characters)' },
+  ADMIN_PASSWORD: { refuse: (v) => v === DEFAULT_ADMIN_PASSWORD, reason: 'is the default admin password; set your own' },
+};
+
+/** The production refusals of the variables a schema reads, as its refinement. */
+function refuseDevelopmentValues(keys: readonly string[]) {
+  const rules = Object.entries(PRODUCTION_REFUSALS).filter(([key]) => keys.includes(key)) as [keyof Settings, { refuse: (v: unknown) => boolean; reason: string }][];
+  return (c: Partial<Settings>, ctx: z.RefinementCtx): void => {
+    if (c.NODE_ENV !== 'production') return;
+    for (const [key, rule] of rules) {
+      if (rule.refuse(c[key])) ctx.addIssue({ code: 'custom', path: [key], message: `${rule.reason} (NODE_ENV=production)` });
+    }
+  };
+}
+
+const refuseInProduction = refuseDevelopmentValues(Object.keys(settings.shape));
+
 export const ConfigSchema = settings.superRefine((c, ctx) => {
+  refuseInProduction(c, ctx);
   if (c.PAYMENTS_PROVIDER !== 'stripe') return;
   for (const key of ['STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET'] as const) {
     if (!c[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'is required when PAYMENTS_PROVIDER=stripe' });
@@ -71,13 +107,15 @@ export const ConfigSchema = settings.superRefine((c, ctx) => {
 export type Config = z.infer<typeof ConfigSchema>;
 
 /** The subset the database CLI needs, so migrating does not demand API secrets. */
-export const DbCliConfigSchema = settings.pick({
+const dbCliSettings = settings.pick({
+  NODE_ENV: true,
   DATABASE_URL: true,
   ADMIN_EMAIL: true,
   ADMIN_PASSWORD: true,
   CLEANING_BUFFER_MINUTES: true,
   LOG_LEVEL: true,
 });
+export const DbCliConfigSchema = dbCliSettings.superRefine(refuseDevelopmentValues(Object.keys(dbCliSettings.shape)));
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';

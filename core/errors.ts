@@ -24,6 +24,10 @@ export const ErrorCatalog = {
   ALREADY_CHECKED_IN: { http: 409 },
   /** A ticket of a booking that was cancelled or refunded, or of a cancelled showtime: it admits no one. */
   TICKET_VOID: { http: 410 },
+  /** The account already has its allowed number of unpaid checkouts (MAX_OPEN_CHECKOUTS_PER_*): pay or cancel one first. */
+  TOO_MANY_OPEN_CHECKOUTS: { http: 409 },
+  /** A request body over the limit (api/app.ts): refused before it is read whole. */
+  PAYLOAD_TOO_LARGE: { http: 413 },
   IDEMPOTENCY_KEY_REUSED: { http: 422 },
   /** The hold would leave a single free seat alone (core/seating.ts). */
   SINGLE_SEAT_GAP: { http: 422 },

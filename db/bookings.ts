@@ -1,6 +1,6 @@
-import type { BookingStatus, PaymentProviderName, SeatType } from '../core/domain.js';
+import { OpenBookingStatuses, type BookingStatus, type PaymentProviderName, type SeatType } from '../core/domain.js';
 import type { Config } from '../core/config.js';
-import { notFound } from '../core/errors.js';
+import { AppError, notFound } from '../core/errors.js';
 import { assertTransition, sourcesOf } from '../core/transitions.js';
 import { placeholders, whereAll, type Sql } from './sql.js';
 
@@ -51,6 +51,45 @@ export async function heldOf(sql: Sql, id: string): Promise<{ seats: { id: numbe
     amount: first.amount,
     expiresAt: first.hold_expires_at,
   };
+}
+
+/** How many unpaid checkouts one account may have open at once (MAX_OPEN_CHECKOUTS_PER_USER / _PER_SHOWTIME). */
+export interface OpenCheckoutLimits {
+  perUser: number;
+  perShowtime: number;
+}
+
+/**
+ * Refuses a new checkout (TOO_MANY_OPEN_CHECKOUTS) when the user already has
+ * `limits.perUser` open ones, or `limits.perShowtime` for this showtime. Open
+ * means HOLDING or AWAITING_PAYMENT with a hold that has not run out; the
+ * checkout itself (a retried hold) does not count. Exact under concurrency
+ * only inside the hold as db/checkouts.ts runs it: the user's row locked
+ * first (users.lockForCheckout), so the same user's holds count one after
+ * the other, and no plain read before that lock, so the transaction's
+ * snapshot is taken after it was granted and sees every hold committed before.
+ */
+export async function assertMayOpenCheckout(
+  sql: Sql,
+  r: { userId: number; showtimeId: number; checkoutId: string; limits: OpenCheckoutLimits; now: Date },
+): Promise<void> {
+  const open: { id: string; showtime_id: number }[] = await sql.query(
+    `SELECT id, showtime_id FROM bookings
+      WHERE user_id = ? AND status IN (${placeholders(OpenBookingStatuses.length)}) AND hold_expires_at > ? AND id <> ?
+      ORDER BY created_at, id`,
+    [r.userId, ...OpenBookingStatuses, r.now, r.checkoutId],
+  );
+  const here = open.filter((b) => Number(b.showtime_id) === r.showtimeId);
+  const refuse = (scope: 'user' | 'showtime', max: number, ids: string[]) =>
+    new AppError(
+      'TOO_MANY_OPEN_CHECKOUTS',
+      scope === 'user'
+        ? `You already have ${ids.length} unpaid checkouts (at most ${max}): pay for one or cancel it first`
+        : `You already have ${ids.length} unpaid checkouts for this showtime (at most ${max}): pay for one or cancel it first`,
+      { scope, max, openCheckoutIds: ids },
+    );
+  if (here.length >= r.limits.perShowtime) throw refuse('showtime', r.limits.perShowtime, here.map((b) => b.id));
+  if (open.length >= r.limits.perUser) throw refuse('user', r.limits.perUser, open.map((b) => b.id));
 }
 
 /** The show seat ids a booking names, ascending (its lock order). */

@@ -7,6 +7,7 @@ import * as bookings from './bookings.js';
 import * as notifications from './notifications.js';
 import * as seats from './seats.js';
 import * as showtimes from './showtimes.js';
+import * as users from './users.js';
 import { isLockContention, type Sql } from './sql.js';
 
 /**
@@ -15,8 +16,13 @@ import { isLockContention, type Sql } from './sql.js';
  * order every writer shares: show_seats rows (by id), then the showtime row,
  * then the booking row. The showtime is updated before a booking row is
  * inserted because that insert's foreign-key check takes a shared lock on the
- * showtime row. Each returns the committed seat change for the caller to
- * publish (after the commit), or null when nothing changed (a retry).
+ * showtime row. A hold takes its user's row before all of them (the
+ * open-checkout limit, bookings.assertMayOpenCheckout): no transaction holds a
+ * seat, showtime or booking row while it waits for a user row (the booking
+ * insert's foreign-key lock on the user row is already its own by then, and
+ * the writes to users elsewhere lock nothing else), so this cannot deadlock.
+ * Each returns the committed seat change for the caller to publish (after the
+ * commit), or null when nothing changed (a retry).
  */
 
 /** Runs `fn` in one transaction: a DataSource's `transaction`. */
@@ -39,6 +45,7 @@ export interface HoldRequest {
   currency: string;
   heldUntil: Date;
   now: Date;
+  limits: bookings.OpenCheckoutLimits;
 }
 
 export interface HeldSeats {
@@ -96,8 +103,11 @@ const seatsBeingTaken = (r: HoldRequest): AppError =>
 
 function holdOnce(db: Transactor, r: HoldRequest, excluded: ReadonlySet<number>): Promise<HeldSeats> {
   return db.transaction(async (tx) => {
+    // The user's row first, before any plain read (the open-checkout limit is counted exactly; see the lock order above).
+    if (!(await users.lockForCheckout(tx, r.userId))) throw notFound('user', r.userId);
     const prior = await bookings.heldOf(tx, r.checkoutId);
     if (prior) return { ...prior, change: null };
+    await bookings.assertMayOpenCheckout(tx, r);
 
     const seatIds = r.bestAvailable ? await choose(tx, r, excluded) : r.seatIds;
     const locked = await seats.lockForHold(tx, r.showtimeId, seatIds).catch((e: unknown) => {

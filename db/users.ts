@@ -53,12 +53,62 @@ export async function insertUser(sql: Sql, u: { email: string; name: string; pas
   return { id: res.insertId, email: u.email, name: u.name, role: u.role, createdAt: now };
 }
 
-/** A user with the password hash, for signing in. */
-export async function findWithCredentials(sql: Sql, email: string): Promise<(UserView & { passwordHash: string }) | null> {
-  const [row]: (UserView & { passwordHash: string })[] = await sql.query(`SELECT ${COLUMNS}, password_hash AS passwordHash FROM users WHERE email = ?`, [email]);
-  return row ?? null;
+/** A user with the password hash and the current token version, for signing in. */
+export async function findWithCredentials(sql: Sql, email: string): Promise<(UserView & { passwordHash: string; tokenVersion: number }) | null> {
+  const [row]: (UserView & { passwordHash: string; tokenVersion: number })[] = await sql.query(
+    `SELECT ${COLUMNS}, password_hash AS passwordHash, token_version AS tokenVersion FROM users WHERE email = ?`,
+    [email],
+  );
+  return row ? { ...row, tokenVersion: num(row.tokenVersion) } : null;
 }
 
-export async function setRole(sql: Sql, id: number, role: Role): Promise<void> {
-  await sql.query('UPDATE users SET role = ? WHERE id = ?', [role, id]);
+/**
+ * Gives the user `role`. A change also bumps the token version, so every
+ * token issued before it stops working at once (the user signs in again and
+ * gets the new role); setting the role a user already has changes nothing.
+ * Returns whether the role changed.
+ */
+export async function setRole(sql: Sql, id: number, role: Role): Promise<boolean> {
+  const res: { affectedRows: number } = await sql.query('UPDATE users SET role = ?, token_version = token_version + 1 WHERE id = ? AND role <> ?', [role, id, role]);
+  return res.affectedRows > 0;
+}
+
+/** What every authenticated request is checked against: the tokens' current version and the role. */
+export interface TokenState {
+  role: Role;
+  tokenVersion: number;
+}
+
+export async function tokenStateOf(sql: Sql, id: number): Promise<TokenState | null> {
+  const [row]: { role: Role; token_version: number }[] = await sql.query('SELECT role, token_version FROM users WHERE id = ?', [id]);
+  return row ? { role: row.role, tokenVersion: num(row.token_version) } : null;
+}
+
+/** Ends every session of the user (sign out everywhere); returns the new version, or null for an unknown user. */
+export async function revokeTokens(sql: Sql, id: number): Promise<number | null> {
+  const res: { affectedRows: number } = await sql.query('UPDATE users SET token_version = token_version + 1 WHERE id = ?', [id]);
+  if (res.affectedRows === 0) return null;
+  return (await tokenStateOf(sql, id))?.tokenVersion ?? null;
+}
+
+/** A new password; ends every session issued before it. Returns the new token version, or null for an unknown user. */
+export async function changePassword(sql: Sql, id: number, passwordHash: string): Promise<number | null> {
+  const res: { affectedRows: number } = await sql.query('UPDATE users SET password_hash = ?, token_version = token_version + 1 WHERE id = ?', [passwordHash, id]);
+  if (res.affectedRows === 0) return null;
+  return (await tokenStateOf(sql, id))?.tokenVersion ?? null;
+}
+
+/** The stored password hash of a user, to check a current password. */
+export async function passwordHashOf(sql: Sql, id: number): Promise<string | null> {
+  const [row]: { password_hash: string }[] = await sql.query('SELECT password_hash FROM users WHERE id = ?', [id]);
+  return row?.password_hash ?? null;
+}
+
+/**
+ * Locks the user's row until the transaction ends: what serialises one
+ * user's checkout holds (db/checkouts.ts takes it first, see there).
+ */
+export async function lockForCheckout(sql: Sql, id: number): Promise<boolean> {
+  const rows: unknown[] = await sql.query('SELECT id FROM users WHERE id = ? FOR UPDATE', [id]);
+  return rows.length > 0;
 }

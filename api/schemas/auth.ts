@@ -41,6 +41,14 @@ export const LoginBody = z.object({
   password: z.string().min(1).max(1024),
 });
 
+export const ChangePasswordBody = z
+  .object({
+    currentPassword: z.string().min(1).max(1024),
+    newPassword: NewPassword,
+  })
+  .refine((b) => b.newPassword !== b.currentPassword, { path: ['newPassword'], message: 'must differ from the current password' })
+  .meta({ example: { currentPassword: 'correct-horse-7', newPassword: 'battery-staple-8' } });
+
 export const UserSchema = z
   .object({
     id: z.number().int(),

@@ -52,6 +52,13 @@ function readPids(stackDir: string, apiNodes: number): Record<string, number | u
   return Object.fromEntries(names.map((n) => [n, read(n)]));
 }
 
+/**
+ * The load generators reuse a few accounts for thousands of unpaid holds; the
+ * per-account limits (MAX_OPEN_CHECKOUTS_*) would refuse them. An attached
+ * stack needs the same settings.
+ */
+export const UNLIMITED_OPEN_CHECKOUTS = { MAX_OPEN_CHECKOUTS_PER_USER: '1000000', MAX_OPEN_CHECKOUTS_PER_SHOWTIME: '1000000' };
+
 /** `own`: always a private stack (a benchmark that restarts parts of it or needs its own settings). */
 export async function openStack(o: { name: string; apiNodes?: number; env?: Record<string, string>; own?: boolean }): Promise<BenchStack> {
   const given = (process.env.BASE_URLS ?? process.env.BASE_URL)?.split(',').map((u) => u.trim().replace(/\/$/, '')).filter(Boolean);
@@ -72,8 +79,9 @@ export async function openStack(o: { name: string; apiNodes?: number; env?: Reco
       close: () => ds.destroy(),
     };
   }
-  // The benchmarks hold seats wherever their load puts them: they measure the checkout path, not the single-seat rule.
-  const own = await privateStack({ name: o.name, apiNodes: o.apiNodes, env: { SINGLE_SEAT_RULE: 'off', ...o.env } });
+  // The benchmarks hold seats wherever their load puts them, as often as it does: they measure the checkout path,
+  // not the single-seat rule or the open-checkout limits.
+  const own = await privateStack({ name: o.name, apiNodes: o.apiNodes, env: { SINGLE_SEAT_RULE: 'off', ...UNLIMITED_OPEN_CHECKOUTS, ...o.env } });
   try {
     await own.up();
     const config = loadConfig(own.env);

@@ -161,7 +161,8 @@ describe('seat picker in Chromium: two browsers on one showtime', function () {
 
     await pageA.fill('#card', '4000 0000 0000 0002');
     await pageA.click('#pay-btn');
-    await pageA.waitForFunction(`/declined/i.test(document.getElementById('pay-error')?.textContent ?? '')`);
+    // Locators, not string predicates: the page's CSP forbids the eval that polling a string would need.
+    await pageA.locator('#pay-error', { hasText: /declined/i }).waitFor();
     await expectAccessible(pageA, 'checkout after a declined card');
     await shot(pageA, '3-declined');
     await pageA.fill('#card', '4242 4242 4242 4242');
@@ -255,11 +256,11 @@ describe('seat picker in Chromium: two browsers on one showtime', function () {
     const b4 = show.seatIds[11]!;
     const held = await api.request('POST', '/api/v1/checkouts', { token: alice.token, body: { showtimeId: show.showtimeId, seatIds: [b4] } });
     expect(held.status).to.equal(201);
-    await pageB.waitForFunction(`document.getElementById('announcer').textContent === 'B4 is now held'`);
+    await pageB.locator('#announcer', { hasText: /^B4 is now held$/ }).waitFor({ state: 'attached' });
     expect(await seat(pageB, b4).getAttribute('aria-label')).to.equal('Row B seat 4, regular, $10.00, held');
     expect(await focusOf(pageB)).to.equal('B4');
     await api.request('POST', `/api/v1/checkouts/${held.body.checkoutId}/cancel`, { token: alice.token, body: {} });
-    await pageB.waitForFunction(`document.getElementById('announcer').textContent === 'B4 is now available'`);
+    await pageB.locator('#announcer', { hasText: /^B4 is now available$/ }).waitFor({ state: 'attached' });
   });
 
   it('My bookings lists the booking; cancelling it refunds and B sees the seat free', async () => {

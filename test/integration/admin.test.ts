@@ -83,7 +83,7 @@ describe('admin: catalog, halls and showtimes', function () {
         "INSERT INTO users (email, name, password_hash, role, created_at) VALUES (?, ?, 'x', ?, ?)",
         [`${role}@admin.test`, role, role, new Date(NOW)],
       );
-      return { id: Number(r.insertId), token: await issueToken({ id: Number(r.insertId), role }, deps) };
+      return { id: Number(r.insertId), token: await issueToken({ id: Number(r.insertId), role, tokenVersion: 0 }, deps) };
     };
     admin = (await mk('admin')).token;
     const u = await mk('user');

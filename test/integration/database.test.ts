@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { QueryFailedError } from 'typeorm';
+import { migrations } from '../../db/migrations/index.js';
 import { seed } from '../../db/seed.js';
 import { freshDatabase, type TestDatabase } from '../support/database.js';
 import { fixedClock } from '../support/clock.js';
@@ -49,9 +50,7 @@ describe('database', function () {
 
   it('migrations create every table of the data model and revert cleanly', async () => {
     expect(await tableNames(db)).to.deep.equal(TABLES);
-    await db.ds.undoLastMigration();
-    expect(await tableNames(db)).to.deep.equal(TABLES.filter((t) => t !== 'ticket_checkins'));
-    await db.ds.undoLastMigration();
+    for (let i = 0; i < migrations.length; i++) await db.ds.undoLastMigration();
     expect(await tableNames(db)).to.deep.equal([]);
     await db.ds.runMigrations();
     expect(await tableNames(db)).to.deep.equal(TABLES);

@@ -60,18 +60,23 @@ describe('OpenAPI fuzzing (schemathesis), with a worker behind the API', functio
   let stripeApi: TestApi;
   let worker: TestWorker;
   let adminToken: string;
-  let userToken: string;
+  /** Read when a run starts: an earlier run may have changed the user's role, which ends their earlier tokens. */
+  let userToken: () => Promise<string>;
   /** Two upcoming showtimes: one for the customer run, one for the admin run (which may cancel or delete it). */
   let showtimes: { forCustomer: number; forAdmin: number };
 
   before(async () => {
     if (!existsSync(BIN)) throw new Error(`schemathesis not found at ${BIN}: run scripts/test once (it installs .tools) or set SCHEMATHESIS_BIN`);
-    deps = await createTestDeps('openapi_fuzz');
+    // The fuzzer holds many checkouts as one customer; the open-checkout limits have tests of their own.
+    deps = await createTestDeps('openapi_fuzz', { config: { MAX_OPEN_CHECKOUTS_PER_USER: '1000', MAX_OPEN_CHECKOUTS_PER_SHOWTIME: '1000' } });
     await seed(deps.ds, { adminEmail: 'admin@fuzz.test', adminPassword: 'admin-password-1', cleaningBufferMin: 15, clock: deps.clock });
     const [admin] = await deps.ds.query("SELECT id FROM users WHERE role = 'admin' LIMIT 1");
     const [user] = await deps.ds.query("SELECT id FROM users WHERE role = 'user' LIMIT 1");
-    adminToken = await issueToken({ id: admin.id, role: 'admin' }, deps);
-    userToken = await issueToken({ id: user.id, role: 'user' }, deps);
+    adminToken = await issueToken({ id: admin.id, role: 'admin', tokenVersion: 0 }, deps);
+    userToken = async () => {
+      const [row] = await deps.ds.query('SELECT role, token_version FROM users WHERE id = ?', [user.id]);
+      return issueToken({ id: user.id, role: row.role, tokenVersion: row.token_version }, deps);
+    };
     const upcoming: { id: number }[] = await deps.ds.query("SELECT id FROM showtimes WHERE status = 'scheduled' AND starts_at > ? ORDER BY starts_at LIMIT 2", [
       new Date(Date.now() + 86_400_000),
     ]);
@@ -147,6 +152,22 @@ describe('OpenAPI fuzzing (schemathesis), with a worker behind the API', functio
     '--no-color',
   ];
 
+  /**
+   * Sign-out-everywhere is left out of every run: it would end the fuzzer's own
+   * session at its first call (every later request a 401); accounts tests cover it.
+   * Only the last --exclude-path-regex counts, so a run's exclusions are one alternation.
+   */
+  const LOGOUT_ALL = '^/api/v1/auth/logout-all$';
+  const excluding = (...regexes: string[]): string[] => ['--exclude-path-regex', [LOGOUT_ALL, ...regexes].join('|')];
+  /** How many operations of the document a run with these exclusions must test: all of them. */
+  const operationsOutside = async (...regexes: string[]): Promise<number> => {
+    const doc = (await api.request('GET', '/api/v1/openapi.json')).body as { paths: Record<string, Record<string, unknown>> };
+    const out = new RegExp([LOGOUT_ALL, ...regexes].join('|'));
+    return Object.entries(doc.paths)
+      .filter(([path]) => !out.test(path))
+      .reduce((n, [, methods]) => n + Object.keys(methods).length, 0);
+  };
+
   /** The operations a run tested and the links its stateful phase followed, from its summary. */
   const summary = (output: string) => ({
     tested: Number(/Tested:\s+(\d+)/.exec(output)?.[1] ?? NaN),
@@ -172,27 +193,28 @@ describe('OpenAPI fuzzing (schemathesis), with a worker behind the API', functio
   });
 
   it('finds no server error and no schema violation with a customer token in every operation outside /admin (checkouts, payment, cancels included)', async () => {
-    const run = await schemathesis(args(api, userToken, 10, ['--exclude-path-regex', '^/api/v1/admin/']), 90_000, {}, await knownIds(showtimes.forCustomer));
+    const run = await schemathesis(args(api, await userToken(), 10, excluding('^/api/v1/admin/')), 90_000, {}, await knownIds(showtimes.forCustomer));
     expect(run.code, run.output).to.equal(0);
-    expect(summary(run.output).tested, run.output).to.equal(19);
-    // It got through validation into the checkout: holds on the worker, some then cancelled through the links.
+    expect(summary(run.output).tested, run.output).to.equal(await operationsOutside('^/api/v1/admin/'));
+    // It got through validation into the checkout: a booking row exists only once the worker ran a hold, and
+    // some went on to a closed state (cancelled, paid) through the links.
     const statuses = await bookingStatuses(showtimes.forCustomer);
-    expect(statuses, run.output).to.include('AWAITING_PAYMENT');
-    expect(statuses.filter((st) => st !== 'AWAITING_PAYMENT').length, run.output).to.be.at.least(1);
+    expect(statuses.length, run.output).to.be.at.least(1);
+    expect(statuses.filter((st) => st !== 'HOLDING' && st !== 'AWAITING_PAYMENT').length, run.output).to.be.at.least(1);
   });
 
-  it('finds no server error and no schema violation in any of the 44 operations with an admin token, following the links', async () => {
-    const run = await schemathesis(args(api, adminToken, 40), 150_000, {}, await knownIds(showtimes.forAdmin));
+  it('finds no server error and no schema violation in every operation with an admin token, following the links', async () => {
+    const run = await schemathesis(args(api, adminToken, 40, excluding()), 150_000, {}, await knownIds(showtimes.forAdmin));
     expect(run.code, run.output).to.equal(0);
     const { tested, linksCovered } = summary(run.output);
-    expect(tested, run.output).to.equal(44);
+    expect(tested, run.output).to.equal(await operationsOutside());
     expect(linksCovered, run.output).to.be.at.least(1);
   });
 
   it('finds no server error in the Stripe webhook with signed events, on a Stripe deployment', async () => {
     // One operation links nowhere: no stateful phase.
     const only = ['--include-path-regex', '^/api/v1/webhooks/stripe$', '--phases', 'examples,coverage,fuzzing'];
-    const run = await schemathesis(args(stripeApi, userToken, 60, only), 90_000, {
+    const run = await schemathesis(args(stripeApi, await userToken(), 60, only), 90_000, {
       MARQUEE_FUZZ_WEBHOOK_SECRET: TEST_STRIPE_WEBHOOK_SECRET,
     });
     expect(run.code, run.output).to.equal(0);

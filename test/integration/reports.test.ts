@@ -4,6 +4,7 @@ import { parseHallLayout, type HallGrid } from '../../core/hall-layout.js';
 import * as halls from '../../db/halls.js';
 import * as showtimes from '../../db/showtimes.js';
 import { fixedClock } from '../support/clock.js';
+import { createUser } from '../support/fixtures.js';
 import { createTestDeps, type TestDeps } from '../support/deps.js';
 import { startTestApi, type TestApi } from '../support/http.js';
 
@@ -38,7 +39,7 @@ describe('admin reports: occupancy, revenue, popular', function () {
     const u = await q("INSERT INTO users (email, name, password_hash, role, created_at) VALUES ('boss@reports.test', 'Boss', 'x', 'admin', ?)", [
       new Date(NOW),
     ]);
-    admin = await issueToken({ id: Number(u.insertId), role: 'admin' }, deps);
+    admin = await issueToken({ id: Number(u.insertId), role: 'admin', tokenVersion: 0 }, deps);
     for (const title of ['Aurora', 'Borealis', 'Comet']) {
       const r = await q(
         `INSERT INTO movies (title, synopsis, runtime_min, rating, release_date, available_from, available_until, created_at)
@@ -210,7 +211,7 @@ describe('admin reports: occupancy, revenue, popular', function () {
   });
 
   it('is for admins only', async () => {
-    const user = await issueToken({ id: 424242, role: 'user' }, deps);
+    const { token: user } = await createUser(deps);
     for (const r of ['occupancy', 'revenue', 'popular']) {
       expect((await api.request('GET', `/api/v1/admin/reports/${r}`, { token: user })).status).to.equal(403);
       expect((await api.request('GET', `/api/v1/admin/reports/${r}`)).status).to.equal(401);

@@ -28,7 +28,7 @@ export async function createUser(deps: UserDeps, role: Role = 'user'): Promise<T
     [email, role, new Date()],
   );
   const id = Number(res.insertId);
-  return { id, email, role, token: await issueToken({ id, role }, deps) };
+  return { id, email, role, token: await issueToken({ id, role, tokenVersion: 0 }, deps) };
 }
 
 export async function createUsers(deps: UserDeps, n: number): Promise<TestUser[]> {

@@ -1,4 +1,5 @@
 import { NativeConnection, Runtime, type Worker, type WorkflowBundle } from '@temporalio/worker';
+import type { ActivitySettings } from '../../activities/deps.js';
 import { createActivities } from '../../activities/index.js';
 import { createMailer } from '../../mail/transport.js';
 import type { SeatEventPublisher } from '../../live/publisher.js';
@@ -47,6 +48,18 @@ export const recordingPublisher = (forward?: SeatEventPublisher): RecordingPubli
   };
 };
 
+/** The activities as the worker builds them, from a suite's deps; a test may swap the publisher, the mail server or settings. */
+export const testActivities = (deps: TestDeps, o: { publisher?: SeatEventPublisher; smtpUrl?: string; settings?: Partial<ActivitySettings> } = {}) =>
+  createActivities({
+    ds: deps.ds,
+    payments: deps.payments,
+    publisher: o.publisher ?? recordingPublisher(),
+    clock: deps.clock,
+    log: deps.log,
+    mailer: createMailer({ smtpUrl: o.smtpUrl ?? deps.config.SMTP_URL, timeoutMs: deps.config.MAIL_SEND_TIMEOUT_SECONDS * 1000 }),
+    settings: { ...deps.config, ...o.settings },
+  });
+
 export interface TestWorker {
   worker: Worker;
   publisher: RecordingPublisher;
@@ -63,15 +76,7 @@ export async function startTestWorker(deps: TestDeps, opts: { publisher?: SeatEv
     namespace: deps.config.TEMPORAL_NAMESPACE,
     taskQueue: deps.config.TASK_QUEUE,
     workflowBundle: await workflowBundle(),
-    activities: createActivities({
-      ds: deps.ds,
-      payments: deps.payments,
-      publisher,
-      clock: deps.clock,
-      log: deps.log,
-      mailer: createMailer({ smtpUrl: deps.config.SMTP_URL, timeoutMs: deps.config.MAIL_SEND_TIMEOUT_SECONDS * 1000 }),
-      settings: deps.config,
-    }),
+    activities: testActivities(deps, { publisher }),
   });
   const running = worker.run();
   return {

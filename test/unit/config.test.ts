@@ -1,6 +1,20 @@
+import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { expect } from 'chai';
-import { ConfigError, ConfigSchema, loadConfig } from '../../core/config.js';
+import {
+  ConfigError,
+  ConfigSchema,
+  DEFAULT_ADMIN_PASSWORD,
+  DEVELOPMENT_JWT_SECRET,
+  DbCliConfigSchema,
+  PRODUCTION_REFUSALS,
+  loadConfig,
+} from '../../core/config.js';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const run = promisify(execFile);
 
 const valid = { JWT_SECRET: 'x'.repeat(32), TICKET_SECRET: 't'.repeat(32) };
 
@@ -70,5 +84,47 @@ describe('config', () => {
     const defaults = loadConfig({ JWT_SECRET: example.JWT_SECRET, TICKET_SECRET: example.TICKET_SECRET });
     const defined = (c: object) => JSON.parse(JSON.stringify(c)) as unknown;
     expect(defined(fromExample)).to.deep.equal(defined(defaults));
+  });
+
+  describe('production refuses the development values', () => {
+    const production = { NODE_ENV: 'production', JWT_SECRET: 'a-real-secret-a-real-secret-0123456789', ADMIN_PASSWORD: 'a-real-admin-pass' };
+
+    it('accepts real values with NODE_ENV=production, and the development ones outside production', () => {
+      expect(loadConfig(production).NODE_ENV).to.equal('production');
+      expect(loadConfig({ JWT_SECRET: DEVELOPMENT_JWT_SECRET }).ADMIN_PASSWORD).to.equal(DEFAULT_ADMIN_PASSWORD);
+    });
+
+    it('refuses the development JWT_SECRET and the default ADMIN_PASSWORD (set or defaulted), one line naming each', () => {
+      expect(() => loadConfig({ ...production, JWT_SECRET: DEVELOPMENT_JWT_SECRET }))
+        .to.throw(ConfigError)
+        .with.property('message')
+        .that.matches(/^invalid configuration: JWT_SECRET is the development secret/)
+        .and.not.include('\n');
+      expect(() => loadConfig({ ...production, ADMIN_PASSWORD: undefined })).to.throw(ConfigError, /ADMIN_PASSWORD is the default admin password/);
+      const both = () => loadConfig({ NODE_ENV: 'production', JWT_SECRET: DEVELOPMENT_JWT_SECRET, ADMIN_PASSWORD: DEFAULT_ADMIN_PASSWORD });
+      expect(both).to.throw(ConfigError, /JWT_SECRET .*; ADMIN_PASSWORD /);
+    });
+
+    it('the database CLI (migrate, seed) refuses the default admin password in production too', () => {
+      expect(() => loadConfig({ NODE_ENV: 'production' }, DbCliConfigSchema)).to.throw(ConfigError, /ADMIN_PASSWORD is the default admin password/);
+      expect(loadConfig({ NODE_ENV: 'production', ADMIN_PASSWORD: 'a-real-admin-pass' }, DbCliConfigSchema).NODE_ENV).to.equal('production');
+    });
+
+    it('every refusal names a variable of the schema', () => {
+      expect(Object.keys(ConfigSchema.shape)).to.include.members(Object.keys(PRODUCTION_REFUSALS));
+    });
+
+    it('the API process exits non-zero with that one line before it connects to anything', async function () {
+      this.timeout(30_000);
+      const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', NODE_ENV: 'production', JWT_SECRET: DEVELOPMENT_JWT_SECRET, ADMIN_PASSWORD: 'a-real-admin-pass' };
+      const failed = await run(process.execPath, ['--import', 'tsx', 'api/main.ts'], { cwd: ROOT, env, timeout: 25_000 }).then(
+        () => null,
+        (e: { code?: number; stderr?: string }) => e,
+      );
+      expect(failed, 'api/main.ts started').to.not.equal(null);
+      expect(failed?.code).to.equal(78);
+      expect(failed?.stderr?.trim().split('\n')).to.have.length(1);
+      expect(failed?.stderr).to.match(/^invalid configuration: JWT_SECRET is the development secret/);
+    });
   });
 });

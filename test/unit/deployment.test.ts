@@ -72,7 +72,7 @@ const NOT_PASSED_TO_APP: Record<string, string> = {};
  * Everything else must default to exactly the .env.example value.
  */
 const COMPOSE_OWN: Record<string, [string, string]> = {
-  NODE_ENV: ['production', 'the image runs the compiled production build'],
+  TRUST_PROXY: ['1', 'the proxy service (HAProxy) appends the client address to X-Forwarded-For'],
   DATABASE_URL: ['mysql://marquee:marquee@mysql:3306/marquee', 'the mysql service of this file (docker/mysql/init creates the user)'],
   REDIS_URL: ['redis://redis:6379', 'the redis service of this file'],
   TEMPORAL_ADDRESS: ['temporal:7233', 'the temporal service of this file'],

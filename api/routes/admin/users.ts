@@ -1,5 +1,6 @@
 import { notFound } from '../../../core/errors.js';
 import { getUser, listUsers, setRole } from '../../../db/users.js';
+import { forgetTokenState } from '../../auth.js';
 import { route } from '../../route.js';
 import { UserPage, UserQuery } from '../../schemas/admin.js';
 import { UserEnvelope } from '../../schemas/auth.js';
@@ -25,13 +26,13 @@ export const adminUserRoutes = [
   route({
     method: 'post',
     path: '/admin/users/:id/promote',
-    summary: 'Make a user an admin (effective from their next login: the role travels in the token)',
+    summary: 'Make a user an admin; their existing tokens stop working (they sign in again with the new role)',
     tags,
     auth: 'admin',
     params: IdParams,
     responses: { 200: { description: 'The user, now an admin (idempotent)', schema: UserEnvelope } },
     handler: async ({ params }, deps) => {
-      await setRole(deps.ds, params.id, 'admin');
+      if (await setRole(deps.ds, params.id, 'admin')) forgetTokenState(deps, params.id);
       const user = await getUser(deps.ds, params.id);
       if (!user) throw notFound('user', params.id);
       return { body: { user } };

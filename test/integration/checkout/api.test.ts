@@ -17,7 +17,16 @@ describe('checkout and booking API', function () {
   let admin: TestUser;
 
   before(async () => {
-    deps = await createTestDeps('checkout_api', { config: { HOLD_TTL_SECONDS: '30', MAX_SEATS_PER_CHECKOUT: '4', BOOKING_CANCEL_CUTOFF_MINUTES: '60' } });
+    deps = await createTestDeps('checkout_api', {
+      config: {
+        HOLD_TTL_SECONDS: '30',
+        MAX_SEATS_PER_CHECKOUT: '4',
+        BOOKING_CANCEL_CUTOFF_MINUTES: '60',
+        // The same two customers leave checkouts open from test to test; the limits have their own suite (open-limits.test.ts).
+        MAX_OPEN_CHECKOUTS_PER_USER: '100',
+        MAX_OPEN_CHECKOUTS_PER_SHOWTIME: '100',
+      },
+    });
     worker = await startTestWorker(deps);
     api = await startTestApi(deps);
     show = await createShowtime(deps.ds);

@@ -1,14 +1,12 @@
 import { Client } from '@temporalio/client';
 import type { ApplicationFailure } from '@temporalio/common';
 import { expect } from 'chai';
-import { createActivities } from '../../../activities/index.js';
-import { createMailer } from '../../../mail/transport.js';
 import { newCheckoutId } from '../../../core/ids.js';
 import type { CheckoutState } from '../../../workflows/contracts.js';
 import { createTestDeps, type TestDeps } from '../../support/deps.js';
 import { createShowtime, createUsers, seatStatuses, type ShowtimeFixture, type TestUser } from '../../support/fixtures.js';
 import { startTestApi, type TestApi } from '../../support/http.js';
-import { recordingPublisher, startTestWorker, type TestWorker } from '../../support/worker.js';
+import { startTestWorker, testActivities, type TestWorker } from '../../support/worker.js';
 
 describe('checkout under concurrency', function () {
   this.timeout(180_000);
@@ -86,15 +84,7 @@ describe('checkout under concurrency', function () {
 
   it('at the row-lock layer itself: 100 parallel holdSeats of one seat commit exactly once', async () => {
     // The API answers obviously-taken seats early from a read; this goes under it, straight to the transaction.
-    const activities = createActivities({
-      ds: deps.ds,
-      payments: deps.payments,
-      publisher: recordingPublisher(),
-      clock: deps.clock,
-      log: deps.log,
-      mailer: createMailer({ smtpUrl: deps.config.SMTP_URL, timeoutMs: 5000 }),
-      settings: { ...deps.config, HOLD_TTL_SECONDS: 60 },
-    });
+    const activities = testActivities(deps, { settings: { HOLD_TTL_SECONDS: 60 } });
     const seat = show.seatIds[8]!;
     const results = await Promise.allSettled(
       users.slice(0, 100).map((u) =>

@@ -38,6 +38,7 @@ describe('state changes are checked against the transition tables (real MariaDB)
       hall: { rows: 3, cols: 9 },
       policy: { singleSeatRule: false, companionsOnSale: false },
       now: now(),
+      limits: { perUser: 1000, perShowtime: 1000 },
     });
     return checkoutId;
   }

@@ -1,11 +1,9 @@
 import { expect } from 'chai';
-import { createActivities } from '../../../activities/index.js';
 import { newCheckoutId } from '../../../core/ids.js';
-import { createMailer } from '../../../mail/transport.js';
 import { createTestDeps, type TestDeps } from '../../support/deps.js';
 import { createShowtime, createUser, type ShowtimeFixture, type TestUser } from '../../support/fixtures.js';
 import { startMailCatcher, type MailCatcher } from '../../support/mail.js';
-import { recordingPublisher } from '../../support/worker.js';
+import { testActivities } from '../../support/worker.js';
 
 /**
  * The email steps themselves (no workflow): a confirmed booking made with
@@ -28,16 +26,7 @@ describe('email outbox: at most one email per booking and kind (real MySQL, SMTP
     await deps?.close();
   });
 
-  const activitiesSendingTo = (smtpUrl: string) =>
-    createActivities({
-      ds: deps.ds,
-      payments: deps.payments,
-      publisher: recordingPublisher(),
-      clock: deps.clock,
-      log: deps.log,
-      mailer: createMailer({ smtpUrl, timeoutMs: 5000 }),
-      settings: deps.config,
-    });
+  const activitiesSendingTo = (smtpUrl: string) => testActivities(deps, { smtpUrl });
 
   /** A CONFIRMED booking of one seat, made with the checkout's own steps. */
   async function confirmed(user: TestUser): Promise<string> {
