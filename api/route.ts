@@ -46,8 +46,8 @@ export interface RouteSpec<
   query?: Q;
   body?: B;
   headers?: Schema;
-  /** Statuses the endpoint may answer besides the generic error ones. */
-  responses: Record<number, { description: string; schema?: Schema }>;
+  /** Statuses the endpoint may answer besides the generic error ones; `csv`: it also answers text/csv (api/csv.ts). */
+  responses: Record<number, { description: string; schema?: Schema; csv?: boolean }>;
   handler: (
     input: RouteInput<Infer<P>, Infer<Q>, Infer<B>, Auth extends undefined ? AuthUser | undefined : AuthUser>,
     deps: AppDeps,
@@ -98,8 +98,9 @@ export function mountRoutes(router: Router, registry: OpenAPIRegistry, deps: App
 function registerOpenApi(registry: OpenAPIRegistry, spec: AnyRouteSpec, prefix: string): void {
   const responses: RouteConfig['responses'] = {};
   for (const [status, r] of Object.entries(spec.responses)) {
+    const csv = r.csv ? { 'text/csv': { schema: { type: 'string' as const, description: 'A header line, then one line per row' } } } : {};
     responses[status] = r.schema
-      ? { description: r.description, content: { 'application/json': { schema: r.schema } } }
+      ? { description: r.description, content: { 'application/json': { schema: r.schema }, ...csv } }
       : { description: r.description };
   }
   const errors: Record<number, string> = { 400: 'Invalid request', 500: 'Internal error' };

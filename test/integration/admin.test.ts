@@ -289,7 +289,14 @@ describe('admin: catalog, halls and showtimes', function () {
       const res = await adm().post('/admin/halls', { name: 'Studio 9', layout: ['AR.RA', 'PP.VV'] });
       expect(res.status).to.equal(201);
       expect(res.body).to.deep.equal({ id: res.body.id, name: 'Studio 9', rows: 2, cols: 5, seatCount: 8, layout: ['AR.RA', 'PP.VV'] });
-      expect((await adm().get(`/admin/halls/${res.body.id}`)).body).to.deep.equal(res.body);
+      const detail = (await adm().get(`/admin/halls/${res.body.id}`)).body;
+      expect(detail).to.deep.include(res.body);
+      expect(detail.usage).to.deep.equal({ showtimes: 0, upcomingShowtimes: 0, bookings: 0, occupiedSeats: 0 });
+      expect(detail.changes).to.deep.equal({
+        rename: { allowed: true, reason: null },
+        layout: { allowed: true, reason: null },
+        remove: { allowed: true, reason: null },
+      });
       const list = await adm().get('/admin/halls?limit=100');
       expect(list.body.items.map((h: { name: string }) => h.name)).to.include('Studio 9');
       expectError(await adm().get('/admin/halls/999999'), 404, 'NOT_FOUND');
@@ -345,7 +352,17 @@ describe('admin: catalog, halls and showtimes', function () {
         st,
       ]);
       await refusedWithoutChange([() => adm().patch(`/admin/halls/${h.id}`, { layout: ['RRR'] })], 409, 'CONFLICT');
+      // The hall's page says so beforehand, in the API's own words.
+      const held = (await adm().get(`/admin/halls/${h.id}`)).body;
+      expect(held.usage).to.deep.equal({ showtimes: 1, upcomingShowtimes: 1, bookings: 0, occupiedSeats: 1 });
+      expect(held.changes.layout.allowed).to.equal(false);
+      expect(held.changes.layout.reason).to.match(/0 booking\(s\) and 1 held or booked seat\(s\).*Renaming is still allowed/);
+      expect(held.changes.remove).to.deep.equal({ allowed: false, reason: '1 showtime(s) use this hall: delete or move them first.' });
       await deps.ds.query("UPDATE show_seats SET status = 'available', held_until = NULL WHERE showtime_id = ?", [st]);
+      expect((await adm().get(`/admin/halls/${h.id}`)).body.changes.layout).to.deep.equal({
+        allowed: true,
+        reason: 'Its 1 showtime(s) get fresh seats in the new layout; nobody has booked them yet.',
+      });
       await insertBooking(st, 'CANCELLED');
       const res = await adm().patch(`/admin/halls/${h.id}`, { layout: ['RRR'] });
       expectError(res, 409, 'CONFLICT');
