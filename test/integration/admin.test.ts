@@ -1,5 +1,7 @@
 import { expect } from 'chai';
 import { issueToken } from '../../api/auth.js';
+import { SeatTypePricePercent } from '../../core/domain.js';
+import { AISLE, LayoutSymbols, MAX_HALL_COLS, MAX_HALL_ROWS } from '../../core/hall-layout.js';
 import { fixedClock } from '../support/clock.js';
 import { createTestDeps, type TestDeps } from '../support/deps.js';
 import { startTestApi, type HttpReply, type TestApi } from '../support/http.js';
@@ -281,6 +283,47 @@ describe('admin: catalog, halls and showtimes', function () {
       } finally {
         clock.set(NOW);
       }
+    });
+  });
+
+  describe('hall layouts for the designer', () => {
+    it('answers the layout letters and limits of core/hall-layout', async () => {
+      const res = await adm().get('/admin/hall-layouts/rules');
+      expect(res.status).to.equal(200);
+      expect(res.body).to.deep.equal({
+        aisle: AISLE,
+        symbols: Object.entries(LayoutSymbols).map(([symbol, seatType]) => ({ symbol, seatType, pricePercent: SeatTypePricePercent[seatType] })),
+        maxRows: MAX_HALL_ROWS,
+        maxCols: MAX_HALL_COLS,
+      });
+      expect(res.body.symbols.map((s: { symbol: string }) => s.symbol)).to.include.members(['R', 'P', 'V', 'A']);
+    });
+
+    it('previews a layout as a seat map priced like a showtime, or answers the write’s own 400, and stores nothing', async () => {
+      const before = await counts();
+      const ok = await adm().post('/admin/hall-layouts/preview', { layout: ['A.R', 'PVV'], basePrice: 1000 });
+      expect(ok.status, JSON.stringify(ok.body)).to.equal(200);
+      expect(ok.body).to.include({ rows: 2, cols: 3, seatCount: 5, currency: 'USD' });
+      expect(ok.body.seats.map((s: { label: string; type: string; price: number; gridCol: number }) => `${s.label}:${s.type}:${s.price}@${s.gridCol}`)).to.deep.equal([
+        'A1:accessible:1000@0',
+        'A2:regular:1000@2',
+        'B1:premium:1300@0',
+        'B2:vip:1600@1',
+        'B3:vip:1600@2',
+      ]);
+      expect(ok.body.seats[0]).to.include({ id: 1, row: 'A', number: 1, status: 'available', gridRow: 0 });
+      const bad = await adm().post('/admin/hall-layouts/preview', { layout: ['RR', 'RXR'] });
+      const write = await adm().post('/admin/halls', { name: 'Never stored', layout: ['RR', 'RXR'] });
+      expectError(bad, 400, 'VALIDATION_FAILED');
+      expect(bad.body.error.details).to.deep.equal(write.body.error.details);
+      const [width, letter, ...rest] = bad.body.error.details.problems;
+      expect(width).to.equal('row A has 2 columns; every row needs 3');
+      expect(letter).to.match(/^row B column 2: unknown symbol "X"/);
+      expect(rest).to.deep.equal([]);
+      expect((await adm().post('/admin/hall-layouts/preview', { layout: ['R'], extra: true })).status).to.equal(400);
+      expect(await counts()).to.deep.equal(before);
+      expect((await as(user).post('/admin/hall-layouts/preview', { layout: ['R'] })).status).to.equal(403);
+      expect((await as(user).get('/admin/hall-layouts/rules')).status).to.equal(403);
     });
   });
 

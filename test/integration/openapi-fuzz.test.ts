@@ -28,6 +28,7 @@ const EXCLUDED_PATHS = [
   '^/api/v1/webhooks/',
   '^/api/v1/bookings/\\{[^}]+\\}/cancel$',
   '^/api/v1/admin/showtimes/\\{[^}]+\\}/cancel$',
+  '^/api/v1/admin/bookings/\\{[^}]+\\}/(cancel|release)$',
 ].join('|');
 
 interface Run {

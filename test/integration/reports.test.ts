@@ -5,6 +5,7 @@ import * as halls from '../../db/halls.js';
 import * as showtimes from '../../db/showtimes.js';
 import { fixedClock } from '../support/clock.js';
 import { createTestDeps, type TestDeps } from '../support/deps.js';
+import { flatten, parseCsv } from '../support/csv.js';
 import { startTestApi, type TestApi } from '../support/http.js';
 
 /**
@@ -22,44 +23,6 @@ import { startTestApi, type TestApi } from '../support/http.js';
  */
 const NOW = '2026-12-10T12:00:00.000Z';
 const RANGE = 'from=2026-12-01&to=2026-12-05';
-
-/** The rows of a CSV answer (RFC 4180: quoted fields may hold commas, quotes and line breaks). */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      row.push(field);
-      field = '';
-    } else if (c === '\r' && text[i + 1] === '\n') {
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-      i++;
-    } else field += c;
-  }
-  expect(field, 'the last line ends with CRLF').to.equal('');
-  return rows;
-}
-
-/** A JSON item as its CSV line reads: nested fields as dotted columns, every value as text. */
-const flatten = (o: Record<string, unknown>, prefix = ''): Record<string, string> =>
-  Object.fromEntries(
-    Object.entries(o).flatMap(([k, v]) =>
-      v !== null && typeof v === 'object' ? Object.entries(flatten(v as Record<string, unknown>, `${prefix}${k}.`)) : [[`${prefix}${k}`, v === null ? '' : String(v)]],
-    ),
-  );
 
 describe('admin reports: occupancy, revenue, popular, sales, CSV', function () {
   this.timeout(60_000);
