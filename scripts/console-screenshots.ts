@@ -17,7 +17,6 @@ import { MOCK_CARDS } from '../payments/mock-provider.js';
 import { issueToken } from '../api/auth.js';
 import { createTestDeps } from '../test/support/deps.js';
 import { testEnv } from '../test/support/env.js';
-import { createUser } from '../test/support/fixtures.js';
 import { startLiveTestApi } from '../test/support/live.js';
 import { startTestWorker } from '../test/support/worker.js';
 
@@ -31,8 +30,15 @@ try {
   await seed(deps.ds, { adminEmail: 'admin@marquee.local', adminPassword: 'marquee-admin', cleaningBufferMin: 15, clock: deps.clock });
   const [adminRow] = await deps.ds.query("SELECT id FROM users WHERE role = 'admin' LIMIT 1");
   const adminToken = await issueToken({ id: Number(adminRow.id), role: 'admin' }, deps);
-  const customers = await Promise.all(Array.from({ length: 6 }, () => createUser(deps)));
-  await createUser(deps, 'staff');
+  const people = ['Ada Lovelace', 'Grace Hopper', 'Alan Turing', 'Katherine Johnson', 'Edsger Dijkstra', 'Barbara Liskov'];
+  const customers = await Promise.all(
+    people.map(async (name, i) => {
+      const email = `${name.split(' ')[0]!.toLowerCase()}@example.com`;
+      // Each from its own address: the registration limit counts per client address.
+      const res = await api.request('POST', '/api/v1/auth/register', { body: { email, password: 'popcorn-and-7', name }, headers: { 'x-forwarded-for': `2001:db8::${i + 1}` } });
+      return { id: res.body.user.id as number, token: res.body.token as string };
+    }),
+  );
 
   // Sales over the next days: most showtimes sell a few seats, some many; one booking is refunded, one hold stays open.
   const { items: shows } = (await api.request('GET', '/api/v1/admin/showtimes?status=scheduled&limit=100', { token: adminToken })).body;
@@ -78,13 +84,14 @@ try {
       await desktop.goto('/admin#/schedule');
       await desktop.waitForSelector('#week-grid .show');
       await desktop.locator('#week-grid .show').nth(3).click();
+      await desktop.evaluate('window.scrollTo(0, 0)');
       await shot(desktop, 'schedule');
 
       await desktop.goto('/admin#/halls/new');
       await desktop.waitForSelector('#preview-hall[data-ready="true"]');
       await desktop.fill('#hall-name', 'Studio 4');
       await desktop.fill('#layout-text', ['AARRRR.RRRRAA', 'RRRRRR.RRRRRR', 'RRRRRR.RRRRRR', 'PPPPPP.PPPPPP', 'PPPPPP.PPPPPP', 'VVVVV...VVVVV'].join('\n'));
-      await desktop.waitForFunction(`document.querySelectorAll('#preview-hall .seat').length === 72`);
+      await desktop.waitForFunction(`document.querySelectorAll('#preview-hall .seat').length === 70`);
       await shot(desktop, 'hall-designer');
 
       await desktop.goto('/admin#/bookings?status=CONFIRMED');
@@ -104,6 +111,10 @@ try {
       await desktop.goto('/admin#/audit');
       await desktop.waitForSelector('#audit-table tbody tr');
       await shot(desktop, 'audit');
+
+      await desktop.goto('/admin#/users');
+      await desktop.waitForSelector('#users-table select');
+      await shot(desktop, 'users');
 
       const tablet = await open({ width: 820, height: 1180 });
       await tablet.goto('/admin#/schedule');

@@ -33,6 +33,14 @@ export const SalesQuery = ReportRangeQuery.extend({
 
 const Percent = z.number().min(0).max(100).meta({ description: 'Booked seats in percent of all seats, one decimal' });
 
+/** Seats of one or more showtimes: booked, held (live holds), available (expired holds included), and booked in percent. */
+const seatUse = {
+  booked: z.number().int(),
+  held: z.number().int(),
+  available: z.number().int(),
+  occupancyPct: Percent,
+};
+
 export const OccupancyRow = z
   .object({
     showtimeId: z.number().int(),
@@ -42,10 +50,7 @@ export const OccupancyRow = z
     movie: z.object({ id: z.number().int(), title: z.string() }),
     hall: z.object({ id: z.number().int(), name: z.string() }),
     total: z.number().int(),
-    booked: z.number().int(),
-    held: z.number().int(),
-    available: z.number().int(),
-    occupancyPct: Percent,
+    ...seatUse,
   })
   .meta({ id: 'OccupancyRow' });
 
@@ -55,10 +60,7 @@ export const OccupancyDayRow = z
     hall: z.object({ id: z.number().int(), name: z.string() }),
     showtimes: z.number().int(),
     seats: z.number().int(),
-    booked: z.number().int(),
-    held: z.number().int(),
-    available: z.number().int(),
-    occupancyPct: Percent,
+    ...seatUse,
   })
   .meta({ id: 'OccupancyDayRow' });
 
@@ -89,14 +91,7 @@ export const OccupancyReport = z
     total: z.number().int(),
     limit: z.number().int(),
     offset: z.number().int(),
-    totals: z.object({
-      showtimes: z.number().int(),
-      seats: z.number().int(),
-      booked: z.number().int(),
-      held: z.number().int(),
-      available: z.number().int(),
-      occupancyPct: Percent,
-    }),
+    totals: z.object({ showtimes: z.number().int(), seats: z.number().int(), ...seatUse }),
   })
   .meta({ id: 'OccupancyReport' });
 

@@ -7,10 +7,11 @@ import { errorText } from '../lib/api.js';
 import { byId, el } from '../lib/dom.js';
 import { notice } from '../lib/feedback.js';
 import { whenText } from '../lib/format.js';
-import { queryString, type Search } from './api.js';
+import type { Search } from './api.js';
 import { auditResources, resourceText } from './roles.js';
 import { admin } from './session.js';
 import { fillPager, fillTable, type Column } from './table.js';
+import { fillFields, pageHash, searchOf, submitToHash } from './url-search.js';
 import type { AuditEntry, AuditQuery } from './types.js';
 
 const PAGE = 50;
@@ -62,27 +63,18 @@ function buildForm(form: HTMLFormElement): void {
   );
 }
 
-const controls = (form: HTMLFormElement) => (name: string) => form.elements.namedItem(name) as HTMLInputElement | HTMLSelectElement;
-
 export async function renderAudit(params: URLSearchParams): Promise<void> {
-  const control = controls(byId('audit-filter', HTMLFormElement));
-  for (const name of FIELDS) control(name).value = params.get(name) ?? '';
-  const query: Search<AuditQuery> = Object.fromEntries(FIELDS.map((f) => [f, params.get(f) || undefined]));
+  fillFields(byId('audit-filter', HTMLFormElement), FIELDS, params);
+  const query: Search<AuditQuery> = searchOf(FIELDS, params);
   const offset = Number(params.get('offset')) || 0;
   const r = await admin.audit({ ...query, limit: PAGE, offset });
   if (!r.ok) return notice(errorText(r), 'error');
   fillTable(byId('audit-table', HTMLTableElement), 'Audit entries, newest first', auditColumns(), r.body.items, 'No entry matches.');
-  fillPager(byId('audit-pages'), { total: r.body.total, limit: PAGE, offset }, (next) => {
-    location.hash = `#/audit${queryString({ ...query, offset: next || undefined })}`;
-  });
+  fillPager(byId('audit-pages'), { total: r.body.total, limit: PAGE, offset }, (next) => (location.hash = pageHash('#/audit', searchOf(FIELDS, params), next)));
 }
 
 export function wireAudit(): void {
   const form = byId('audit-filter', HTMLFormElement);
   buildForm(form);
-  form.addEventListener('submit', (e) => {
-    e.preventDefault();
-    const control = controls(form);
-    location.hash = `#/audit${queryString(Object.fromEntries(FIELDS.map((f) => [f, control(f).value.trim() || undefined])))}`;
-  });
+  submitToHash(form, FIELDS, '#/audit');
 }

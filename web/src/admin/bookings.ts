@@ -8,10 +8,11 @@ import { errorText } from '../lib/api.js';
 import { byId, el } from '../lib/dom.js';
 import { notice } from '../lib/feedback.js';
 import { money, whenText } from '../lib/format.js';
-import { queryString, type Search } from './api.js';
+import type { Search } from './api.js';
 import { bookingStatuses, statusText } from './roles.js';
 import { admin } from './session.js';
 import { fillPager, fillTable } from './table.js';
+import { fillFields, pageHash, searchOf, submitToHash } from './url-search.js';
 import type { AdminBooking, AdminBookingQuery } from './types.js';
 
 const PAGE = 25;
@@ -36,13 +37,9 @@ function buildForm(form: HTMLFormElement): void {
   );
 }
 
-const controls = (form: HTMLFormElement) => (name: string) => form.elements.namedItem(name) as HTMLInputElement | HTMLSelectElement;
-
 export async function renderBookings(params: URLSearchParams): Promise<void> {
-  const form = byId('booking-search', HTMLFormElement);
-  const control = controls(form);
-  for (const name of FIELDS) control(name).value = params.get(name) ?? '';
-  const query: Search<AdminBookingQuery> = Object.fromEntries(FIELDS.map((f) => [f, params.get(f) || undefined]));
+  fillFields(byId('booking-search', HTMLFormElement), FIELDS, params);
+  const query: Search<AdminBookingQuery> = searchOf(FIELDS, params);
   const offset = Number(params.get('offset')) || 0;
   const r = await admin.bookings({ ...query, limit: PAGE, offset });
   if (!r.ok) return notice(errorText(r), 'error');
@@ -62,17 +59,11 @@ export async function renderBookings(params: URLSearchParams): Promise<void> {
     ],
     items,
   );
-  fillPager(byId('bookings-pages'), { total, limit: PAGE, offset }, (next) => {
-    location.hash = `#/bookings${queryString({ ...query, offset: next || undefined })}`;
-  });
+  fillPager(byId('bookings-pages'), { total, limit: PAGE, offset }, (next) => (location.hash = pageHash('#/bookings', searchOf(FIELDS, params), next)));
 }
 
 export function wireBookings(): void {
   const form = byId('booking-search', HTMLFormElement);
   buildForm(form);
-  form.addEventListener('submit', (e) => {
-    e.preventDefault();
-    const control = controls(form);
-    location.hash = `#/bookings${queryString(Object.fromEntries(FIELDS.map((f) => [f, control(f).value.trim() || undefined])))}`;
-  });
+  submitToHash(form, FIELDS, '#/bookings');
 }

@@ -55,7 +55,7 @@ function card<T>(o: { id: string; title: string; note: string; csv: ReportName; 
     { class: 'card report', attrs: { 'aria-labelledby': `${o.id}-title`, 'data-report': o.id } },
     el('div', { class: 'view-head' }, el('h2', { text: o.title, attrs: { id: `${o.id}-title` } }), button),
     el('p', { class: 'hint', text: o.note }),
-    canvas ? el('div', { class: 'chart-box' }, canvas) : el('p', { class: 'muted', text: 'Nothing to draw in this range.' }),
+    canvas ? el('div', { class: 'chart-box' }, canvas) : o.chart ? el('p', { class: 'muted', text: 'Nothing to draw in this range.' }) : '',
     el('details', {}, el('summary', { text: 'The numbers' }), el('div', { class: 'table-wrap', attrs: { role: 'region', 'aria-label': o.title, tabindex: 0 } }, table)),
   );
   // Drawn once in the page: Chart.js measures its box.
@@ -86,7 +86,7 @@ export async function renderReports(params: URLSearchParams): Promise<void> {
     card({
       id: 'occupancy-by-day',
       title: 'Occupancy by day and hall',
-      note: 'Share of seats sold of the scheduled showtimes of each hall on each day.',
+      note: 'Share of seats sold of the scheduled showtimes of each hall on each day: dark blue is empty, amber is sold out.',
       csv: 'occupancy-by-day',
       query: rangeQuery,
       rows: byDay.body.items,

@@ -54,7 +54,9 @@ function draw(): void {
     onSelect: (s) => {
       state.selectedId = s.id;
       draw();
-      byId('showtime-panel').focus();
+      const panel = byId('showtime-panel');
+      panel.focus({ preventScroll: true });
+      panel.scrollIntoView({ block: 'nearest' });
     },
   });
   renderPanel();

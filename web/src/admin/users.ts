@@ -7,10 +7,12 @@ import { errorText } from '../lib/api.js';
 import { byId, el } from '../lib/dom.js';
 import { announce, notice } from '../lib/feedback.js';
 import { whenText } from '../lib/format.js';
-import { queryString } from './api.js';
 import { roles, roleText, type Role, type User } from './roles.js';
 import { admin, currentUser } from './session.js';
 import { fillTable } from './table.js';
+import { fillFields, searchOf, submitToHash } from './url-search.js';
+
+const FIELDS = ['q', 'role'] as const;
 
 function roleCell(u: User): HTMLElement {
   const self = u.id === currentUser()?.id;
@@ -33,10 +35,8 @@ async function setRole(u: User, role: Role): Promise<void> {
 }
 
 export async function renderUsers(params: URLSearchParams): Promise<void> {
-  const form = byId('user-search', HTMLFormElement);
-  (form.elements.namedItem('q') as HTMLInputElement).value = params.get('q') ?? '';
-  (form.elements.namedItem('role') as HTMLSelectElement).value = params.get('role') ?? '';
-  const r = await admin.users({ q: params.get('q') || undefined, role: params.get('role') || undefined, limit: 100 });
+  fillFields(byId('user-search', HTMLFormElement), FIELDS, params);
+  const r = await admin.users({ ...searchOf(FIELDS, params), limit: 100 });
   if (!r.ok) return notice(errorText(r), 'error');
   fillTable<User>(
     byId('users-table', HTMLTableElement),
@@ -64,10 +64,5 @@ export function wireUsers(): void {
     ),
     el('button', { class: 'primary', text: 'Find', attrs: { type: 'submit' } }),
   );
-  form.addEventListener('submit', (e) => {
-    e.preventDefault();
-    const q = (form.elements.namedItem('q') as HTMLInputElement).value.trim();
-    const role = (form.elements.namedItem('role') as HTMLSelectElement).value;
-    location.hash = `#/users${queryString({ q: q || undefined, role: role || undefined })}`;
-  });
+  submitToHash(form, FIELDS, '#/users');
 }
