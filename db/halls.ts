@@ -119,7 +119,7 @@ export interface HallUsage {
 export async function usage(sql: Sql, hallId: number, now: Date): Promise<HallUsage> {
   type Count = { n: unknown; upcoming?: unknown }[];
   const [[shows], [booked], [occupied]]: [Count, Count, Count] = await Promise.all([
-    sql.query('SELECT COUNT(*) AS n, SUM(ends_at > ?) AS upcoming FROM showtimes WHERE hall_id = ?', [now, hallId]),
+    sql.query("SELECT COUNT(*) AS n, SUM(status = 'scheduled' AND ends_at > ?) AS upcoming FROM showtimes WHERE hall_id = ?", [now, hallId]),
     sql.query('SELECT COUNT(*) AS n FROM bookings b JOIN showtimes st ON st.id = b.showtime_id WHERE st.hall_id = ?', [hallId]),
     sql.query(
       "SELECT COUNT(*) AS n FROM show_seats ss JOIN showtimes st ON st.id = ss.showtime_id WHERE st.hall_id = ? AND ss.status <> 'available'",

@@ -100,7 +100,7 @@ const Permission = z.object({
 export const HallDetailSchema = HallSchema.extend({
   usage: z.object({
     showtimes: z.number().int(),
-    upcomingShowtimes: z.number().int().meta({ description: 'Showtimes that have not ended' }),
+    upcomingShowtimes: z.number().int().meta({ description: 'Scheduled showtimes that have not ended' }),
     bookings: z.number().int().meta({ description: 'Bookings of any status on any showtime in the hall' }),
     occupiedSeats: z.number().int().meta({ description: 'Show seats held or booked now' }),
   }),

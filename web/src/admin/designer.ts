@@ -71,7 +71,7 @@ function renderRules(): void {
     el('li', { attrs: { 'data-allowed': String(p.allowed) } }, el('strong', { text: `${what}: ${p.allowed ? 'allowed' : 'refused'}. ` }), p.reason ?? '');
   list.replaceChildren(
     el('li', {
-      text: `In use: ${plural(usage.showtimes, 'showtime')} (${usage.upcomingShowtimes} not ended), ${plural(usage.bookings, 'booking')}, ${plural(usage.occupiedSeats, 'seat')} held or booked.`,
+      text: `In use: ${plural(usage.showtimes, 'showtime')} (${usage.upcomingShowtimes} scheduled and not over), ${plural(usage.bookings, 'booking')}, ${plural(usage.occupiedSeats, 'seat')} held or booked.`,
     }),
     line('Rename', changes.rename),
     line('New layout', changes.layout),
