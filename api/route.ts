@@ -51,8 +51,9 @@ export interface RouteSpec<
    * Statuses the endpoint may answer besides the generic error ones. A body
    * that is not JSON (an image, a PDF) names its `contentType`; the handler
    * answers it with that Content-Type header and a string or Buffer body.
+   * `csv`: a JSON answer that also comes as text/csv (api/csv.ts).
    */
-  responses: Record<number, { description: string; schema?: Schema; contentType?: string }>;
+  responses: Record<number, { description: string; schema?: Schema; contentType?: string; csv?: boolean }>;
   handler: (
     input: RouteInput<Infer<P>, Infer<Q>, Infer<B>, Auth extends undefined ? AuthUser | undefined : AuthUser>,
     deps: AppDeps,
@@ -105,10 +106,11 @@ function registerOpenApi(registry: OpenAPIRegistry, spec: AnyRouteSpec, prefix: 
   const responses: RouteConfig['responses'] = {};
   for (const [status, r] of Object.entries(spec.responses)) {
     const links = OPENAPI_LINKS[operationId]?.[Number(status)];
+    const csv = r.csv ? { 'text/csv': { schema: { type: 'string' as const, description: 'A header line, then one line per row' } } } : {};
     const content = r.contentType
       ? { [r.contentType]: { schema: { type: 'string' as const, format: 'binary' } } }
       : r.schema
-        ? { 'application/json': { schema: r.schema } }
+        ? { 'application/json': { schema: r.schema }, ...csv }
         : undefined;
     responses[status] = { description: r.description, ...(content ? { content } : {}), ...(links ? { links } : {}) };
   }

@@ -10,7 +10,7 @@ const HERE = path.dirname(fileURLToPath(import.meta.url));
 const CANDIDATES = [path.resolve(HERE, '../web/dist'), path.resolve(HERE, '../../web/dist')];
 
 /** Each page's path and its HTML in web/dist (web/build.ts writes them). */
-const PAGES: Record<string, string> = { '/': 'seat-picker.html', '/checkin': 'checkin.html' };
+const PAGES: Record<string, string> = { '/': 'seat-picker.html', '/checkin': 'checkin.html', '/admin': 'admin.html' };
 /** What /static/ serves from web/dist: bundles, stylesheets, their source maps, images. */
 const ASSET = /^[\w-]+\.(?:(?:js|css)(?:\.map)?|svg|png|ico)$/;
 

@@ -16,6 +16,8 @@ const isTimeZone = (tz: string): boolean => {
 
 /** The JWT secret of .env.example and docker-compose.yml: fine on a laptop, refused in production. */
 export const DEVELOPMENT_JWT_SECRET = 'dev-only-secret-change-me-0123456789abcdef';
+/** The ticket-signing secret of `.env.example` and Compose: anyone can forge tickets signed with it. */
+export const DEVELOPMENT_TICKET_SECRET = 'dev-only-ticket-secret-change-me-0123456789';
 /** The seeded admin's password when ADMIN_PASSWORD is not set: refused in production. */
 export const DEFAULT_ADMIN_PASSWORD = 'marquee-admin';
 
@@ -81,6 +83,7 @@ type Settings = z.infer<typeof settings>;
 export const PRODUCTION_REFUSALS: { [K in keyof Settings]?: { refuse: (value: Settings[K]) => boolean; reason: string } } = {
   JWT_SECRET: { refuse: (v) => v === DEVELOPMENT_JWT_SECRET, reason: 'is the development secret; set your own (at least 32 random characters)' },
   ADMIN_PASSWORD: { refuse: (v) => v === DEFAULT_ADMIN_PASSWORD, reason: 'is the default admin password; set your own' },
+  TICKET_SECRET: { refuse: (v) => v === DEVELOPMENT_TICKET_SECRET, reason: 'is the development secret; set your own (at least 32 random characters; changing it voids issued tickets)' },
 };
 
 /** The production refusals of the variables a schema reads, as its refinement. */

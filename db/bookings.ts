@@ -2,7 +2,7 @@ import { OpenBookingStatuses, type BookingStatus, type PaymentProviderName, type
 import type { Config } from '../core/config.js';
 import { AppError, notFound } from '../core/errors.js';
 import { assertTransition, sourcesOf } from '../core/transitions.js';
-import { placeholders, whereAll, type Sql } from './sql.js';
+import { likeContains, placeholders, whereAll, type Sql } from './sql.js';
 
 /**
  * Bookings (= checkouts; the id is the checkout workflow id) and the seats
@@ -268,9 +268,17 @@ const SELECT_BOOKINGS = `
 
 export interface BookingFilter {
   id?: string;
+  /** Text contained in the checkout id (operators paste part of one). */
+  idContains?: string;
   userId?: number;
+  /** Text contained in the customer's email. */
+  email?: string;
   showtimeId?: number;
   status?: BookingStatus;
+  /** created_at >= createdFrom */
+  createdFrom?: Date;
+  /** created_at < createdTo */
+  createdTo?: Date;
   limit?: number;
   offset?: number;
 }
@@ -283,9 +291,13 @@ export async function findBookings(
 ): Promise<{ items: BookingView[]; total: number }> {
   const [whereSql, params] = whereAll([
     f.id !== undefined && ['b.id = ?', f.id],
+    f.idContains !== undefined && ["b.id LIKE ? ESCAPE '!'", likeContains(f.idContains)],
     f.userId !== undefined && ['b.user_id = ?', f.userId],
+    f.email !== undefined && ["EXISTS (SELECT 1 FROM users u WHERE u.id = b.user_id AND u.email LIKE ? ESCAPE '!')", likeContains(f.email)],
     f.showtimeId !== undefined && ['b.showtime_id = ?', f.showtimeId],
     f.status !== undefined && ['b.status = ?', f.status],
+    f.createdFrom !== undefined && ['b.created_at >= ?', f.createdFrom],
+    f.createdTo !== undefined && ['b.created_at < ?', f.createdTo],
   ]);
   const limit = f.limit ?? 1;
   const offset = f.offset ?? 0;

@@ -256,6 +256,12 @@ export async function createNamed(sql: Sql, table: NamedTable, name: string): Pr
   return res.insertId;
 }
 
+/** The name of a genre or actor, the row locked for the caller's change; null when there is none. */
+export async function lockNamed(sql: Sql, table: NamedTable, id: number): Promise<string | null> {
+  const [row]: { name: string }[] = await sql.query(`SELECT name FROM ${table} WHERE id = ? FOR UPDATE`, [id]);
+  return row ? row.name : null;
+}
+
 /** False when no such row exists. */
 export async function renameNamed(sql: Sql, table: NamedTable, id: number, name: string): Promise<boolean> {
   const res: { affectedRows: number } = await sql.query(`UPDATE ${table} SET name = ? WHERE id = ?`, [name, id]);

@@ -102,3 +102,29 @@ export async function idByName(sql: Sql, name: string): Promise<number | null> {
   const [row]: { id: number }[] = await sql.query('SELECT id FROM halls WHERE name = ?', [name]);
   return row ? Number(row.id) : null;
 }
+
+export interface HallUsage {
+  showtimes: number;
+  upcomingShowtimes: number;
+  bookings: number;
+  occupiedSeats: number;
+}
+
+/**
+ * What customers and the schedule have of a hall, read without locks (the
+ * console explains what an edit may do; the edit itself checks again under
+ * the hall lock). Occupied seats are held or booked ones, as a layout change
+ * counts them.
+ */
+export async function usage(sql: Sql, hallId: number, now: Date): Promise<HallUsage> {
+  type Count = { n: unknown; upcoming?: unknown }[];
+  const [[shows], [booked], [occupied]]: [Count, Count, Count] = await Promise.all([
+    sql.query("SELECT COUNT(*) AS n, SUM(status = 'scheduled' AND ends_at > ?) AS upcoming FROM showtimes WHERE hall_id = ?", [now, hallId]),
+    sql.query('SELECT COUNT(*) AS n FROM bookings b JOIN showtimes st ON st.id = b.showtime_id WHERE st.hall_id = ?', [hallId]),
+    sql.query(
+      "SELECT COUNT(*) AS n FROM show_seats ss JOIN showtimes st ON st.id = ss.showtime_id WHERE st.hall_id = ? AND ss.status <> 'available'",
+      [hallId],
+    ),
+  ]);
+  return { showtimes: num(shows?.n), upcomingShowtimes: num(shows?.upcoming), bookings: num(booked?.n), occupiedSeats: num(occupied?.n) };
+}

@@ -14,6 +14,8 @@ const pct = (part: number, whole: number): number => (whole === 0 ? 0 : Math.rou
 
 export interface OccupancyItem {
   showtimeId: number;
+  /** The UTC day the showtime starts on. */
+  day: string;
   startsAt: Date;
   status: ShowtimeStatus;
   movie: { id: number; title: string };
@@ -32,7 +34,7 @@ export async function occupancy(sql: Sql, r: Range, now: Date, page: { limit: nu
   const rangeWhere = "st.status = 'scheduled' AND st.starts_at >= ? AND st.starts_at < ?";
   const [rows, [totals]] = await Promise.all([
     sql.query(
-      `SELECT st.id, st.starts_at, st.status, m.id AS movie_id, m.title, h.id AS hall_id, h.name AS hall_name, ${seatSums}
+      `SELECT st.id, DATE_FORMAT(st.starts_at, '%Y-%m-%d') AS day, st.starts_at, st.status, m.id AS movie_id, m.title, h.id AS hall_id, h.name AS hall_name, ${seatSums}
        FROM showtimes st JOIN movies m ON m.id = st.movie_id JOIN halls h ON h.id = st.hall_id
        LEFT JOIN show_seats ss ON ss.showtime_id = st.id
        WHERE ${rangeWhere}
@@ -52,6 +54,7 @@ export async function occupancy(sql: Sql, r: Range, now: Date, page: { limit: nu
     const held = num(row.held);
     return {
       showtimeId: num(row.id),
+      day: String(row.day),
       startsAt: row.starts_at as Date,
       status: row.status as ShowtimeStatus,
       movie: { id: num(row.movie_id), title: String(row.title) },
@@ -71,6 +74,65 @@ export async function occupancy(sql: Sql, r: Range, now: Date, page: { limit: nu
     total: num(totals?.showtimes),
     totals: { showtimes: num(totals?.showtimes), seats, booked, held, available: seats - booked - held, occupancyPct: pct(booked, seats) },
   };
+}
+
+/** Seats of the scheduled showtimes of each hall on each day (the heat map of days × halls), by day then hall name. */
+export async function occupancyByDay(sql: Sql, r: Range, now: Date) {
+  const rows: Record<string, unknown>[] = await sql.query(
+    `SELECT DATE_FORMAT(st.starts_at, '%Y-%m-%d') AS day, h.id AS hall_id, h.name AS hall_name, COUNT(DISTINCT st.id) AS showtimes,
+       COUNT(ss.id) AS total, SUM(ss.status = 'booked') AS booked,
+       SUM(ss.status = 'held' AND (ss.held_until IS NULL OR ss.held_until >= ?)) AS held
+     FROM showtimes st JOIN halls h ON h.id = st.hall_id LEFT JOIN show_seats ss ON ss.showtime_id = st.id
+     WHERE st.status = 'scheduled' AND st.starts_at >= ? AND st.starts_at < ?
+     GROUP BY day, h.id, h.name ORDER BY day, h.name, h.id`,
+    [now, r.from, r.to],
+  );
+  return rows.map((row) => {
+    const seats = num(row.total);
+    const booked = num(row.booked);
+    const held = num(row.held);
+    return {
+      day: String(row.day),
+      hall: { id: num(row.hall_id), name: String(row.hall_name) },
+      showtimes: num(row.showtimes),
+      seats,
+      booked,
+      held,
+      available: seats - booked - held,
+      occupancyPct: pct(booked, seats),
+    };
+  });
+}
+
+/**
+ * What sales are broken down by. Each is a column of a booked seat: its seat
+ * type now; a ticket type (adult, child, …) is one more entry here once
+ * booked seats carry one.
+ */
+export const SalesDimensions = { 'seat-type': 'hs.seat_type' } as const;
+export type SalesDimension = keyof typeof SalesDimensions;
+
+/** Seats sold and their prices per value of the dimension and currency: CONFIRMED as sales, REFUNDED apart. Most seats first. */
+export async function salesBy(sql: Sql, r: Range, by: SalesDimension) {
+  const key = SalesDimensions[by];
+  const rows: Record<string, unknown>[] = await sql.query(
+    `SELECT ${key} AS k, b.currency,
+       SUM(b.status = 'CONFIRMED') AS seats, SUM(CASE WHEN b.status = 'CONFIRMED' THEN bs.price ELSE 0 END) AS revenue,
+       SUM(b.status = 'REFUNDED') AS refundedSeats, SUM(CASE WHEN b.status = 'REFUNDED' THEN bs.price ELSE 0 END) AS refundedAmount
+     FROM booking_seats bs JOIN bookings b ON b.id = bs.booking_id JOIN showtimes st ON st.id = b.showtime_id
+       JOIN show_seats ss ON ss.id = bs.show_seat_id JOIN hall_seats hs ON hs.id = ss.hall_seat_id
+     WHERE b.status IN ('CONFIRMED', 'REFUNDED') AND st.starts_at >= ? AND st.starts_at < ?
+     GROUP BY k, b.currency ORDER BY b.currency, seats DESC, k`,
+    [r.from, r.to],
+  );
+  return rows.map((row) => ({
+    key: String(row.k),
+    currency: String(row.currency),
+    seats: num(row.seats),
+    revenue: num(row.revenue),
+    refundedSeats: num(row.refundedSeats),
+    refundedAmount: num(row.refundedAmount),
+  }));
 }
 
 /**

@@ -1,5 +1,4 @@
 import type { AnyRouteSpec } from '../route.js';
-import { adminBookingRoutes } from './admin/bookings.js';
 import { adminRoutes } from './admin/index.js';
 import { authRoutes } from './auth.js';
 import { bookingRoutes } from './bookings.js';
@@ -19,5 +18,4 @@ export const apiRoutes: AnyRouteSpec[] = [
   ...ticketRoutes,
   ...webhookRoutes,
   ...adminRoutes,
-  ...adminBookingRoutes,
 ];

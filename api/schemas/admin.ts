@@ -1,8 +1,9 @@
 import { z } from 'zod';
-import { Roles, ShowtimeStatuses } from '../../core/domain.js';
+import { Roles, SeatTypes, ShowtimeStatuses } from '../../core/domain.js';
 import { AISLE, LayoutSymbols, MAX_HALL_COLS, MAX_HALL_ROWS } from '../../core/hall-layout.js';
 import { UserSchema } from './auth.js';
 import { page } from './common.js';
+import { SeatSchema } from './showtimes.js';
 import { DayParam, InstantInput, pagination } from './params.js';
 
 /** An id inside a JSON body: a real number, not a numeric string. */
@@ -61,13 +62,16 @@ export const MoviePatchBody = z.object(movieFields).partial().refine(windowOrder
 export const GenreBody = z.object({ name: z.string().trim().min(1).max(60) });
 export const ActorBody = z.object({ name: z.string().trim().min(1).max(120) });
 
+const Currency3 = z.string().regex(/^[A-Z]{3}$/, 'an ISO 4217 code in capitals').meta({ example: 'USD' });
+const BasePrice = z.number().int().min(0).max(1_000_000).meta({ description: 'Integer minor units; seat types add a premium' });
+
 const Layout = z
   .array(z.string().max(200))
   .max(100)
   .meta({
     description: `One string per row, front row first (at most ${MAX_HALL_ROWS} rows of at most ${MAX_HALL_COLS} columns, all the same width): ${Object.entries(LayoutSymbols)
       .map(([symbol, type]) => `${symbol} ${type}`)
-      .join(', ')}, ${AISLE} aisle. A companion seat (C) sits beside a wheelchair space (A).`,
+      .join(', ')}, ${AISLE} aisle. A companion seat (C) sits beside a wheelchair space (A) (GET /admin/hall-layouts/rules).`,
     example: ['AR.RA', 'PP.VV'],
   });
 
@@ -87,10 +91,58 @@ export const HallSchema = z
   })
   .meta({ id: 'Hall' });
 export const HallPage = page(HallSchema).meta({ id: 'HallPage' });
+
+const Permission = z.object({
+  allowed: z.boolean(),
+  reason: z.string().nullable().meta({ description: 'What the operator should know, in words: why not, or what the change will do' }),
+});
+
+export const HallDetailSchema = HallSchema.extend({
+  usage: z.object({
+    showtimes: z.number().int(),
+    upcomingShowtimes: z.number().int().meta({ description: 'Scheduled showtimes that have not ended' }),
+    bookings: z.number().int().meta({ description: 'Bookings of any status on any showtime in the hall' }),
+    occupiedSeats: z.number().int().meta({ description: 'Show seats held or booked now' }),
+  }),
+  changes: z
+    .object({ rename: Permission, layout: Permission, remove: Permission })
+    .meta({ description: 'What PATCH and DELETE would accept now (they check again under the hall lock)' }),
+}).meta({ id: 'HallDetail' });
+
+export const LayoutRulesSchema = z
+  .object({
+    aisle: z.string().meta({ description: 'The symbol of a grid cell without a seat' }),
+    symbols: z.array(
+      z.object({
+        symbol: z.string().length(1),
+        seatType: z.enum(SeatTypes),
+        pricePercent: z.number().int().meta({ description: "The seat's price in percent of the showtime's base price" }),
+      }),
+    ),
+    maxRows: z.number().int(),
+    maxCols: z.number().int(),
+  })
+  .meta({ id: 'LayoutRules' });
+
+export const LayoutPreviewBody = z
+  .object({
+    layout: Layout,
+    basePrice: BasePrice.default(1000).meta({ description: 'Prices the preview as a showtime with this base price would be' }),
+    currency: Currency3.default('USD'),
+  })
+  .strict();
+
+export const LayoutPreviewSchema = z
+  .object({
+    rows: z.number().int(),
+    cols: z.number().int(),
+    seatCount: z.number().int(),
+    seats: z.array(SeatSchema).meta({ description: 'As the seat map of a showtime in this hall will show them (ids are positions, not show seats)' }),
+    currency: z.string(),
+  })
+  .meta({ id: 'LayoutPreview' });
 export const HallQuery = pagination(50, 100);
 
-const Currency3 = z.string().regex(/^[A-Z]{3}$/, 'an ISO 4217 code in capitals').meta({ example: 'USD' });
-const BasePrice = z.number().int().min(0).max(1_000_000).meta({ description: 'Integer minor units; seat types add a premium' });
 
 export const ShowtimeCreateBody = z.object({
   movieId: BodyId,
@@ -120,3 +172,5 @@ export const UserQuery = pagination(50, 100).extend({
   role: z.enum(Roles).optional(),
 });
 export const UserPage = page(UserSchema).meta({ id: 'UserPage' });
+
+export const RoleBody = z.object({ role: z.enum(Roles).meta({ description: 'user, staff (reads bookings in the console) or admin' }) }).strict().meta({ id: 'RoleChange' });

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { BookingStatuses, PaymentProviders, SeatTypes } from '../../core/domain.js';
 import { CHECKOUT_ID } from '../../core/ids.js';
 import { Currency, IntId, Money, Pagination } from './common.js';
+import { DayParam } from './params.js';
 
 export const CheckoutIdParams = z.object({
   id: z.string().regex(CHECKOUT_ID, 'must be a checkout id like chk_01J…').meta({ example: 'chk_01JD3Z6R8W5X4V2T1S0Q9P8N7M' }),
@@ -79,13 +80,29 @@ export const Booking = Checkout.extend({
   cancellableUntil: z.string().nullable(),
 }).meta({ id: 'Booking' });
 
-export const AdminBooking = Booking.extend({ userId: z.number().int(), workflowUrl: z.url() }).meta({ id: 'AdminBooking' });
+export const AdminBooking = Booking.extend({
+  userId: z.number().int(),
+  customer: z.object({ id: z.number().int(), email: z.string(), name: z.string() }),
+  workflowUrl: z.url().meta({ description: "The checkout workflow in the Temporal UI (TEMPORAL_UI_URL)" }),
+}).meta({ id: 'AdminBooking' });
 
 export const BookingListQuery = Pagination.extend({ status: z.enum(BookingStatuses).optional() });
+
+/** A search text: trimmed; blank means no filter. */
+const searchText = (max: number) =>
+  z
+    .string()
+    .max(max)
+    .transform((s) => s.trim() || undefined)
+    .optional();
 
 export const AdminBookingListQuery = BookingListQuery.extend({
   showtime: IntId.optional(),
   user: IntId.optional(),
+  email: searchText(254).meta({ description: "Text contained in the customer's email (case-insensitive)" }),
+  checkout: searchText(40).meta({ description: 'Text contained in the checkout id, e.g. its last characters' }),
+  from: DayParam.optional().meta({ description: 'Bookings made on or after this UTC day' }),
+  to: DayParam.optional().meta({ description: 'Bookings made on or before this UTC day' }),
 });
 
 export const ShowtimeCancelled = z

@@ -11,6 +11,7 @@ import { createShowtime, createUser, eventually, seatStatuses, type ShowtimeFixt
 import { startLiveTestApi, startPrivateRedis, type LiveTestApi, type PrivateRedis } from '../support/live.js';
 import { assertWebBuildIsFresh } from '../support/web-build.js';
 import { startTestWorker, type TestWorker } from '../support/worker.js';
+import { waitUntilTrue } from '../support/page-wait.js';
 
 const HOLD_TTL_SECONDS = 6;
 const ARTIFACTS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../artifacts');
@@ -150,7 +151,7 @@ describe('seat picker in Chromium: two browsers on one showtime', function () {
     expect(await pageA.getAttribute('#countdown', 'data-expires-at')).to.equal(booking.hold_expires_at.toISOString());
     const first = await pageA.textContent('#countdown');
     expect(seconds(first)).to.be.at.most(HOLD_TTL_SECONDS);
-    await pageA.waitForFunction(`document.getElementById('countdown')?.textContent !== ${JSON.stringify(first)}`);
+    await waitUntilTrue(pageA, `document.getElementById('countdown')?.textContent !== ${JSON.stringify(first)}`);
     expect(seconds(await pageA.textContent('#countdown'))).to.be.lessThan(seconds(first));
     expect(await seat(pageA, x).getAttribute('data-mine')).to.equal('true');
     expect(await seat(pageA, x).getAttribute('aria-label')).to.equal('Row B seat 3, regular, $10.00, held for you');

@@ -6,6 +6,7 @@ import { createTestDeps, type TestDeps } from '../support/deps.js';
 import { testEnv } from '../support/env.js';
 import { createShowtime, createUser, type ShowtimeFixture, type TestUser } from '../support/fixtures.js';
 import { startLiveTestApi, startPrivateRedis, type LiveTestApi, type PrivateRedis } from '../support/live.js';
+import { waitUntilTrue } from '../support/page-wait.js';
 import { assertWebBuildIsFresh } from '../support/web-build.js';
 import { startTestWorker, type TestWorker } from '../support/worker.js';
 
@@ -141,7 +142,7 @@ describe('seat selection in Chromium: best seats, the single-seat rule, more tim
     await page.waitForSelector('#extend-btn:not([hidden])');
     await expectAccessible(page, 'checkout offering more time');
     await page.click('#extend-btn');
-    await page.waitForFunction(`document.getElementById('countdown').dataset.expiresAt !== ${JSON.stringify(before)}`);
+    await waitUntilTrue(page, `document.getElementById('countdown').dataset.expiresAt !== ${JSON.stringify(before)}`);
     const after = await page.getAttribute('#countdown', 'data-expires-at');
     expect(Date.parse(after!) - Date.parse(before!)).to.equal(HOLD_EXTENSION_SECONDS * 1000);
     const [booking] = await deps.ds.query("SELECT hold_expires_at FROM bookings WHERE user_id = ? AND showtime_id = ? AND status = 'AWAITING_PAYMENT'", [

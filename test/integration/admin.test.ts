@@ -1,5 +1,7 @@
 import { expect } from 'chai';
 import { issueToken } from '../../api/auth.js';
+import { SeatTypePricePercent } from '../../core/domain.js';
+import { AISLE, LayoutSymbols, MAX_HALL_COLS, MAX_HALL_ROWS } from '../../core/hall-layout.js';
 import { fixedClock } from '../support/clock.js';
 import { createTestDeps, type TestDeps } from '../support/deps.js';
 import { startTestApi, type HttpReply, type TestApi } from '../support/http.js';
@@ -284,12 +286,60 @@ describe('admin: catalog, halls and showtimes', function () {
     });
   });
 
+  describe('hall layouts for the designer', () => {
+    it('answers the layout letters and limits of core/hall-layout', async () => {
+      const res = await adm().get('/admin/hall-layouts/rules');
+      expect(res.status).to.equal(200);
+      expect(res.body).to.deep.equal({
+        aisle: AISLE,
+        symbols: Object.entries(LayoutSymbols).map(([symbol, seatType]) => ({ symbol, seatType, pricePercent: SeatTypePricePercent[seatType] })),
+        maxRows: MAX_HALL_ROWS,
+        maxCols: MAX_HALL_COLS,
+      });
+      expect(res.body.symbols.map((s: { symbol: string }) => s.symbol)).to.include.members(['R', 'P', 'V', 'A']);
+    });
+
+    it('previews a layout as a seat map priced like a showtime, or answers the write’s own 400, and stores nothing', async () => {
+      const before = await counts();
+      const ok = await adm().post('/admin/hall-layouts/preview', { layout: ['A.R', 'PVV'], basePrice: 1000 });
+      expect(ok.status, JSON.stringify(ok.body)).to.equal(200);
+      expect(ok.body).to.include({ rows: 2, cols: 3, seatCount: 5, currency: 'USD' });
+      expect(ok.body.seats.map((s: { label: string; type: string; price: number; gridCol: number }) => `${s.label}:${s.type}:${s.price}@${s.gridCol}`)).to.deep.equal([
+        'A1:accessible:1000@0',
+        'A2:regular:1000@2',
+        'B1:premium:1300@0',
+        'B2:vip:1600@1',
+        'B3:vip:1600@2',
+      ]);
+      expect(ok.body.seats[0]).to.include({ id: 1, row: 'A', number: 1, status: 'available', gridRow: 0 });
+      const bad = await adm().post('/admin/hall-layouts/preview', { layout: ['RR', 'RXR'] });
+      const write = await adm().post('/admin/halls', { name: 'Never stored', layout: ['RR', 'RXR'] });
+      expectError(bad, 400, 'VALIDATION_FAILED');
+      expect(bad.body.error.details).to.deep.equal(write.body.error.details);
+      const [width, letter, ...rest] = bad.body.error.details.problems;
+      expect(width).to.equal('row A has 2 columns; every row needs 3');
+      expect(letter).to.match(/^row B column 2: unknown symbol "X"/);
+      expect(rest).to.deep.equal([]);
+      expect((await adm().post('/admin/hall-layouts/preview', { layout: ['R'], extra: true })).status).to.equal(400);
+      expect(await counts()).to.deep.equal(before);
+      expect((await as(user).post('/admin/hall-layouts/preview', { layout: ['R'] })).status).to.equal(403);
+      expect((await as(user).get('/admin/hall-layouts/rules')).status).to.equal(403);
+    });
+  });
+
   describe('halls', () => {
     it('creates a hall from a layout and gives the layout back', async () => {
       const res = await adm().post('/admin/halls', { name: 'Studio 9', layout: ['AR.RA', 'PP.VV'] });
       expect(res.status).to.equal(201);
       expect(res.body).to.deep.equal({ id: res.body.id, name: 'Studio 9', rows: 2, cols: 5, seatCount: 8, layout: ['AR.RA', 'PP.VV'] });
-      expect((await adm().get(`/admin/halls/${res.body.id}`)).body).to.deep.equal(res.body);
+      const detail = (await adm().get(`/admin/halls/${res.body.id}`)).body;
+      expect(detail).to.deep.include(res.body);
+      expect(detail.usage).to.deep.equal({ showtimes: 0, upcomingShowtimes: 0, bookings: 0, occupiedSeats: 0 });
+      expect(detail.changes).to.deep.equal({
+        rename: { allowed: true, reason: null },
+        layout: { allowed: true, reason: null },
+        remove: { allowed: true, reason: null },
+      });
       const list = await adm().get('/admin/halls?limit=100');
       expect(list.body.items.map((h: { name: string }) => h.name)).to.include('Studio 9');
       expectError(await adm().get('/admin/halls/999999'), 404, 'NOT_FOUND');
@@ -345,7 +395,17 @@ describe('admin: catalog, halls and showtimes', function () {
         st,
       ]);
       await refusedWithoutChange([() => adm().patch(`/admin/halls/${h.id}`, { layout: ['RRR'] })], 409, 'CONFLICT');
+      // The hall's page says so beforehand, in the API's own words.
+      const held = (await adm().get(`/admin/halls/${h.id}`)).body;
+      expect(held.usage).to.deep.equal({ showtimes: 1, upcomingShowtimes: 1, bookings: 0, occupiedSeats: 1 });
+      expect(held.changes.layout.allowed).to.equal(false);
+      expect(held.changes.layout.reason).to.match(/0 booking\(s\) and 1 held or booked seat\(s\).*Renaming is still allowed/);
+      expect(held.changes.remove).to.deep.equal({ allowed: false, reason: '1 showtime(s) use this hall: delete or move them first.' });
       await deps.ds.query("UPDATE show_seats SET status = 'available', held_until = NULL WHERE showtime_id = ?", [st]);
+      expect((await adm().get(`/admin/halls/${h.id}`)).body.changes.layout).to.deep.equal({
+        allowed: true,
+        reason: 'Its 1 showtime(s) get fresh seats in the new layout; nobody has booked them yet.',
+      });
       await insertBooking(st, 'CANCELLED');
       const res = await adm().patch(`/admin/halls/${h.id}`, { layout: ['RRR'] });
       expectError(res, 409, 'CONFLICT');

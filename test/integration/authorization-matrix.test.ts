@@ -47,6 +47,8 @@ const LEVELS: Record<Access, Record<Caller, 'ok' | number>> = {
 interface Call {
   /** Path params filled in ({id} replaced). */
   params?: Record<string, string | number>;
+  /** A query string to append (`?by=seat-type`). */
+  query?: string;
   body?: unknown;
 }
 interface Row {
@@ -132,7 +134,7 @@ const MATRIX: Record<string, Row> = {
   // Each call scans a ticket of its own: a second scan of one ticket is a 409.
   'POST /api/v1/checkin': { access: 'staff', ok: 200, call: async (f) => ({ body: { code: await f.ticketCodeForCustomer() } }) },
   // Signed by the provider, not by a token: the same answer for everyone (404 here: this deployment's provider is the mock).
-  'POST /api/v1/webhooks/stripe': { access: 'public', ok: 404, call: () => ({ body: {} }) },
+  'POST /api/v1/webhooks/stripe': { access: 'public', ok: 404, call: () => ({ body: { id: 'evt_matrix', type: 'payment_intent.succeeded', data: { object: {} } } }) },
   // admin: catalog
   'POST /api/v1/admin/movies': {
     access: 'admin',
@@ -180,7 +182,17 @@ const MATRIX: Record<string, Row> = {
   'GET /api/v1/admin/reports/occupancy': { access: 'admin', ok: 200 },
   'GET /api/v1/admin/reports/revenue': { access: 'admin', ok: 200 },
   'GET /api/v1/admin/reports/popular': { access: 'admin', ok: 200 },
-  'GET /api/v1/admin/bookings': { access: 'admin', ok: 200 },
+  'GET /api/v1/admin/reports/occupancy-by-day': { access: 'admin', ok: 200 },
+  'GET /api/v1/admin/reports/sales': { access: 'admin', ok: 200, call: () => ({ query: '?by=seat-type' }) },
+  // Staff read bookings (the console's search and detail, to help at the door); only admins act on them.
+  'GET /api/v1/admin/bookings': { access: 'staff', ok: 200 },
+  'GET /api/v1/admin/bookings/{id}': { access: 'staff', ok: 200, call: (f) => ({ params: { id: f.heldCheckout } }) },
+  'POST /api/v1/admin/bookings/{id}/cancel': { access: 'admin', ok: [200, 202], call: async (f) => ({ params: { id: await f.confirmedForCustomer() }, body: {} }) },
+  'POST /api/v1/admin/bookings/{id}/release': { access: 'admin', ok: [200, 202], call: async (f) => ({ params: { id: await f.holdForCustomer() }, body: {} }) },
+  'GET /api/v1/admin/audit': { access: 'admin', ok: 200 },
+  'PUT /api/v1/admin/users/{id}/role': { access: 'admin', ok: 200, call: async (f) => ({ params: { id: await f.freshUser() }, body: { role: 'staff' } }) },
+  'GET /api/v1/admin/hall-layouts/rules': { access: 'admin', ok: 200 },
+  'POST /api/v1/admin/hall-layouts/preview': { access: 'admin', ok: 200, call: () => ({ body: { layout: ['RRR', 'PPP'] } }) },
 };
 
 const METHODS = ['get', 'put', 'post', 'patch', 'delete'] as const;
@@ -313,7 +325,7 @@ describe('authorization matrix: every operation of the OpenAPI document, as ever
         const level = LEVELS[row.access][caller];
         const expected = row.except?.[caller] ?? (level === 'ok' ? row.ok : level);
         const call = (await row.call?.(fixtures, caller)) ?? {};
-        const path = op.path.replace(/\{(\w+)\}/g, (_, name: string) => String(call.params?.[name] ?? 1));
+        const path = op.path.replace(/\{(\w+)\}/g, (_, name: string) => String(call.params?.[name] ?? 1)) + (call.query ?? '');
         const res = await api.request(op.method, path, {
           ...(caller === 'anonymous' ? {} : { token: await tokenOf(caller) }),
           ...(call.body !== undefined ? { body: call.body } : {}),

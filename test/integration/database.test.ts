@@ -7,6 +7,7 @@ import { fixedClock } from '../support/clock.js';
 
 const TABLES = [
   'actors',
+  'audit_log',
   'booking_seats',
   'bookings',
   'genres',

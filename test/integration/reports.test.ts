@@ -6,11 +6,13 @@ import * as showtimes from '../../db/showtimes.js';
 import { fixedClock } from '../support/clock.js';
 import { createUser } from '../support/fixtures.js';
 import { createTestDeps, type TestDeps } from '../support/deps.js';
+import { flatten, parseCsv } from '../support/csv.js';
 import { startTestApi, type TestApi } from '../support/http.js';
 
 /**
  * A hand-computed scenario. Now = 2026-12-10 12:00 UTC. One hall of six
- * regular seats; movies Aurora (A), Borealis (B), Comet (C), 100 min each.
+ * seats, rows `RPV` and `RPV` (regular, premium, vip; seats are taken in that
+ * order); movies Aurora (A), Borealis (B), Comet (C), 100 min each.
  *
  *   T1 A 12-01 18:00 USD  b1 CONFIRMED 2 seats 2000 · b2 REFUNDED 1 seat 1000 (seat free again)
  *   T2 A 12-02 18:00 USD  b3 CONFIRMED 3 seats 3000 · b7 AWAITING_PAYMENT 1 seat, hold expired 11:00
@@ -23,7 +25,7 @@ import { startTestApi, type TestApi } from '../support/http.js';
 const NOW = '2026-12-10T12:00:00.000Z';
 const RANGE = 'from=2026-12-01&to=2026-12-05';
 
-describe('admin reports: occupancy, revenue, popular', function () {
+describe('admin reports: occupancy, revenue, popular, sales, CSV', function () {
   this.timeout(60_000);
   const clock = fixedClock(NOW);
   let deps: TestDeps;
@@ -49,7 +51,7 @@ describe('admin reports: occupancy, revenue, popular', function () {
       id[title] = Number(r.insertId);
     }
     await deps.ds.transaction(async (m) => {
-      const hall = await halls.create(m, 'Six', parseHallLayout(['RRR', 'RRR']) as HallGrid);
+      const hall = await halls.create(m, 'Six', parseHallLayout(['RPV', 'RPV']) as HallGrid);
       const show = async (name: string, title: string, startsAt: string, currency: string, basePrice: number) => {
         const start = new Date(startsAt);
         id[name] = await showtimes.create(m, {
@@ -124,6 +126,7 @@ describe('admin reports: occupancy, revenue, popular', function () {
       [id.T7, 6, 0, 0, 6, 0],
     ]);
     expect(res.body.items[2]).to.deep.include({
+      day: '2026-12-02',
       startsAt: '2026-12-02T21:00:00.000Z',
       status: 'scheduled',
       movie: { id: id.Borealis, title: 'Borealis' },
@@ -179,6 +182,81 @@ describe('admin reports: occupancy, revenue, popular', function () {
     expect((await report(`popular?${RANGE}&limit=1`)).body.items).to.have.length(1);
   });
 
+  it('occupancy by day and hall: the heat map of days × halls', async () => {
+    const res = await report(`occupancy-by-day?${RANGE}`);
+    expect(res.status, JSON.stringify(res.body)).to.equal(200);
+    const hall = res.body.items[0].hall;
+    expect(hall.name).to.equal('Six');
+    expect(res.body).to.deep.equal({
+      from: '2026-12-01',
+      to: '2026-12-05',
+      items: [
+        { day: '2026-12-01', hall, showtimes: 1, seats: 6, booked: 2, held: 0, available: 4, occupancyPct: 33.3 },
+        { day: '2026-12-02', hall, showtimes: 2, seats: 12, booked: 4, held: 1, available: 7, occupancyPct: 33.3 },
+        { day: '2026-12-05', hall, showtimes: 1, seats: 6, booked: 0, held: 0, available: 6, occupancyPct: 0 },
+      ],
+    });
+  });
+
+  it('sales by seat type: seats and their prices of CONFIRMED bookings per currency, REFUNDED apart', async () => {
+    const res = await report(`sales?by=seat-type&${RANGE}`);
+    expect(res.status, JSON.stringify(res.body)).to.equal(200);
+    expect(res.body).to.deep.equal({
+      from: '2026-12-01',
+      to: '2026-12-05',
+      by: 'seat-type',
+      items: [
+        { key: 'regular', currency: 'EUR', seats: 1, revenue: 1200, refundedSeats: 0, refundedAmount: 0 },
+        { key: 'premium', currency: 'USD', seats: 2, revenue: 2000, refundedSeats: 0, refundedAmount: 0 },
+        { key: 'regular', currency: 'USD', seats: 2, revenue: 2000, refundedSeats: 0, refundedAmount: 0 },
+        { key: 'vip', currency: 'USD', seats: 1, revenue: 1000, refundedSeats: 1, refundedAmount: 1000 },
+      ],
+    });
+    for (const bad of ['sales', 'sales?by=ticket-type', 'sales?by=seat-type&format=xml']) expect((await report(bad)).status, bad).to.equal(400);
+  });
+
+  it('every report answers CSV (?format=csv or Accept: text/csv) whose lines are the JSON rows', async () => {
+    const cases: [string, (body: Record<string, unknown>) => unknown[]][] = [
+      [`occupancy?${RANGE}`, (b) => b.items as unknown[]],
+      [`occupancy-by-day?${RANGE}`, (b) => b.items as unknown[]],
+      [`revenue?${RANGE}`, (b) => b.byDay as unknown[]],
+      [`revenue?${RANGE}&rows=byMovie`, (b) => b.byMovie as unknown[]],
+      [`revenue?${RANGE}&rows=totals`, (b) => b.totals as unknown[]],
+      [`popular?${RANGE}`, (b) => b.items as unknown[]],
+      [`sales?by=seat-type&${RANGE}`, (b) => b.items as unknown[]],
+    ];
+    for (const [path, rowsOf] of cases) {
+      const json = await report(path);
+      const csv = await report(`${path}&format=csv`);
+      expect(csv.status, path).to.equal(200);
+      expect(csv.headers.get('content-type'), path).to.equal('text/csv; charset=utf-8');
+      expect(csv.headers.get('content-disposition'), path).to.match(/^attachment; filename="[\w.-]+\.csv"$/);
+      const [header, ...lines] = parseCsv(csv.body as unknown as string);
+      const expected = rowsOf(json.body).map((r) => flatten(r as Record<string, unknown>));
+      expect(lines.length, path).to.equal(expected.length);
+      expect(header, path).to.deep.equal(Object.keys(expected[0]!));
+      expect(lines.map((l) => Object.fromEntries(header!.map((h, i) => [h, l[i]]))), path).to.deep.equal(expected);
+    }
+    const accepted = await api.request('GET', `/api/v1/admin/reports/popular?${RANGE}`, { token: admin, headers: { accept: 'text/csv' } });
+    expect(accepted.headers.get('content-type')).to.equal('text/csv; charset=utf-8');
+    expect(parseCsv(accepted.body as unknown as string)[0]).to.deep.equal(['rank', 'movieId', 'title', 'seatsBooked', 'bookings', 'showtimes']);
+    const empty = await report('occupancy?from=2025-01-01&to=2025-01-02&format=csv');
+    expect(empty.body, 'no rows: the header alone').to.equal(
+      'showtimeId,day,startsAt,status,movie.id,movie.title,hall.id,hall.name,total,booked,held,available,occupancyPct\r\n',
+    );
+  });
+
+  it('CSV quotes commas, quotes and line breaks, and defuses text a spreadsheet would run as a formula', async () => {
+    await deps.ds.query('UPDATE movies SET title = ? WHERE id = ?', ['=HYPERLINK("x"), part 2', id.Borealis]);
+    try {
+      const csv = await report(`popular?${RANGE}&format=csv`);
+      expect((csv.body as unknown as string).split('\r\n')[2]).to.equal(`2,${id.Borealis},"'=HYPERLINK(""x""), part 2",1,1,1`);
+      expect(parseCsv(csv.body as unknown as string)[2]![2]).to.equal(`'=HYPERLINK("x"), part 2`);
+    } finally {
+      await deps.ds.query("UPDATE movies SET title = 'Borealis' WHERE id = ?", [id.Borealis]);
+    }
+  });
+
   it('ranges are whole UTC days; the default is the 30 days up to today', async () => {
     const nov = await report('revenue?from=2026-11-01&to=2026-11-30');
     expect(nov.body.totals).to.deep.equal([{ currency: 'USD', bookings: 1, seats: 4, revenue: 4000, refundedBookings: 0, refundedAmount: 0 }]);
@@ -212,7 +290,7 @@ describe('admin reports: occupancy, revenue, popular', function () {
 
   it('is for admins only', async () => {
     const { token: user } = await createUser(deps);
-    for (const r of ['occupancy', 'revenue', 'popular']) {
+    for (const r of ['occupancy', 'occupancy-by-day', 'revenue', 'popular', 'sales?by=seat-type']) {
       expect((await api.request('GET', `/api/v1/admin/reports/${r}`, { token: user })).status).to.equal(403);
       expect((await api.request('GET', `/api/v1/admin/reports/${r}`)).status).to.equal(401);
     }

@@ -8,6 +8,7 @@ import {
   ConfigSchema,
   DEFAULT_ADMIN_PASSWORD,
   DEVELOPMENT_JWT_SECRET,
+  DEVELOPMENT_TICKET_SECRET,
   DbCliConfigSchema,
   PRODUCTION_REFUSALS,
   loadConfig,
@@ -87,11 +88,16 @@ describe('config', () => {
   });
 
   describe('production refuses the development values', () => {
-    const production = { NODE_ENV: 'production', JWT_SECRET: 'a-real-secret-a-real-secret-0123456789', ADMIN_PASSWORD: 'a-real-admin-pass' };
+    const production = {
+      NODE_ENV: 'production',
+      JWT_SECRET: 'a-real-secret-a-real-secret-0123456789',
+      TICKET_SECRET: 'another-real-secret-for-tickets-0123456789',
+      ADMIN_PASSWORD: 'a-real-admin-pass',
+    };
 
     it('accepts real values with NODE_ENV=production, and the development ones outside production', () => {
       expect(loadConfig(production).NODE_ENV).to.equal('production');
-      expect(loadConfig({ JWT_SECRET: DEVELOPMENT_JWT_SECRET }).ADMIN_PASSWORD).to.equal(DEFAULT_ADMIN_PASSWORD);
+      expect(loadConfig({ JWT_SECRET: DEVELOPMENT_JWT_SECRET, TICKET_SECRET: DEVELOPMENT_TICKET_SECRET }).ADMIN_PASSWORD).to.equal(DEFAULT_ADMIN_PASSWORD);
     });
 
     it('refuses the development JWT_SECRET and the default ADMIN_PASSWORD (set or defaulted), one line naming each', () => {
@@ -101,8 +107,9 @@ describe('config', () => {
         .that.matches(/^invalid configuration: JWT_SECRET is the development secret/)
         .and.not.include('\n');
       expect(() => loadConfig({ ...production, ADMIN_PASSWORD: undefined })).to.throw(ConfigError, /ADMIN_PASSWORD is the default admin password/);
-      const both = () => loadConfig({ NODE_ENV: 'production', JWT_SECRET: DEVELOPMENT_JWT_SECRET, ADMIN_PASSWORD: DEFAULT_ADMIN_PASSWORD });
-      expect(both).to.throw(ConfigError, /JWT_SECRET .*; ADMIN_PASSWORD /);
+      expect(() => loadConfig({ ...production, TICKET_SECRET: DEVELOPMENT_TICKET_SECRET })).to.throw(ConfigError, /^invalid configuration: TICKET_SECRET is the development secret/);
+      const all = () => loadConfig({ NODE_ENV: 'production', JWT_SECRET: DEVELOPMENT_JWT_SECRET, TICKET_SECRET: DEVELOPMENT_TICKET_SECRET, ADMIN_PASSWORD: DEFAULT_ADMIN_PASSWORD });
+      expect(all).to.throw(ConfigError, /JWT_SECRET .*; ADMIN_PASSWORD .*; TICKET_SECRET /);
     });
 
     it('the database CLI (migrate, seed) refuses the default admin password in production too', () => {
@@ -116,7 +123,13 @@ describe('config', () => {
 
     it('the API process exits non-zero with that one line before it connects to anything', async function () {
       this.timeout(30_000);
-      const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', NODE_ENV: 'production', JWT_SECRET: DEVELOPMENT_JWT_SECRET, ADMIN_PASSWORD: 'a-real-admin-pass' };
+      const env = {
+        PATH: process.env.PATH ?? '/usr/bin:/bin',
+        NODE_ENV: 'production',
+        JWT_SECRET: DEVELOPMENT_JWT_SECRET,
+        TICKET_SECRET: 'another-real-secret-for-tickets-0123456789',
+        ADMIN_PASSWORD: 'a-real-admin-pass',
+      };
       const failed = await run(process.execPath, ['--import', 'tsx', 'api/main.ts'], { cwd: ROOT, env, timeout: 25_000 }).then(
         () => null,
         (e: { code?: number; stderr?: string }) => e,

@@ -30,6 +30,7 @@ describe('web pages: serving web/dist', () => {
     writeFileSync(path.join(dir, 'seat-picker.js'), 'export {};');
     writeFileSync(path.join(dir, 'seat-picker.js.map'), '{}');
     writeFileSync(path.join(dir, 'seat-picker.css'), 'body{}');
+    writeFileSync(path.join(dir, 'admin.html'), '<!doctype html><title>console</title>');
     await start({ dir });
   });
   afterEach(async () => {
@@ -52,6 +53,14 @@ describe('web pages: serving web/dist', () => {
       expect(res.status, file).to.equal(200);
       expect(res.headers.get('content-type'), file).to.match(type);
     }
+  });
+
+  it('serves the operators’ console at /admin', async () => {
+    const page = await fetch(`${base}/admin`);
+    expect(page.status).to.equal(200);
+    expect(page.headers.get('content-type')).to.match(/^text\/html/);
+    expect(await page.text()).to.include('<title>console</title>');
+    expect((await fetch(`${base}/static/admin.html`)).status, 'pages are not assets').to.equal(404);
   });
 
   it('makes browsers revalidate: no-cache with an ETag, and 304 while the file is unchanged', async () => {

@@ -1,3 +1,4 @@
+import { changedFields } from '../../../core/audit.js';
 import { AppError, conflict, notFound, unprocessable } from '../../../core/errors.js';
 import { movieWindow } from '../../../db/catalog.js';
 import * as halls from '../../../db/halls.js';
@@ -12,7 +13,7 @@ import { AdminShowtimeQuery, ShowtimeCreateBody, ShowtimePatchBody } from '../..
 import { IdParams } from '../../schemas/common.js';
 import { addDays, utcDayRange } from '../../schemas/params.js';
 import { ShowtimePage, ShowtimeSchema } from '../../schemas/showtimes.js';
-import { errorReply, tags } from './support.js';
+import { audited, errorReply, tags } from './support.js';
 
 interface Slot {
   movieId: number;
@@ -112,20 +113,16 @@ export const adminShowtimeRoutes = [
       409: overlapReply,
       422: errorReply('Unknown movie or hall, a start in the past, or outside the movie’s screening window'),
     },
-    handler: async ({ body }, deps) => {
+    handler: async (input, deps) => {
+      const { body } = input;
       const startsAt = new Date(body.startsAt);
       const id = await inTransaction(deps.ds, async (tx) => {
         await lockHalls(tx, [body.hallId]);
         const endsAt = await checkSlot(tx, deps, { movieId: body.movieId, hallId: body.hallId, startsAt });
-        return showtimes.create(tx, {
-          movieId: body.movieId,
-          hallId: body.hallId,
-          startsAt,
-          endsAt,
-          basePrice: body.basePrice,
-          currency: body.currency,
-          createdAt: deps.clock.now(),
-        });
+        const slot = { movieId: body.movieId, hallId: body.hallId, startsAt, endsAt, basePrice: body.basePrice, currency: body.currency };
+        const created = await showtimes.create(tx, { ...slot, createdAt: deps.clock.now() });
+        await audited(tx, deps, input, { action: 'showtime.create', resourceId: created, changes: slot });
+        return created;
       });
       return { status: 201, body: await view(deps, id) };
     },
@@ -144,7 +141,8 @@ export const adminShowtimeRoutes = [
       409: errorReply('The showtime has bookings or held/booked seats, is cancelled, or would overlap (SHOWTIME_OVERLAP)'),
       422: errorReply('Unknown hall, a start in the past, or outside the movie’s screening window'),
     },
-    handler: async ({ params, body }, deps) => {
+    handler: async (input, deps) => {
+      const { params, body } = input;
       const bumped = await inTransaction(deps.ds, async (tx) => {
         const hallBefore = await showtimes.hallOf(tx, params.id);
         if (hallBefore === null) throw notFound('showtime', params.id);
@@ -167,6 +165,11 @@ export const adminShowtimeRoutes = [
         }
         const endsAt = await checkSlot(tx, deps, { movieId: current.movieId, hallId, startsAt }, params.id);
         await showtimes.update(tx, params.id, { hallId, startsAt, endsAt, basePrice, currency });
+        await audited(tx, deps, input, {
+          action: 'showtime.update',
+          resourceId: params.id,
+          changes: changedFields(current, { hallId, startsAt, basePrice, currency }),
+        });
         if (hallId === current.hallId && basePrice === current.basePrice) return [];
         // Every seat is available (checked above): rebuild them for the new hall / price.
         await seats.removeOfShowtimes(tx, [params.id]);
@@ -189,7 +192,8 @@ export const adminShowtimeRoutes = [
       204: { description: 'Deleted with its seats' },
       409: errorReply('The showtime has bookings or held/booked seats'),
     },
-    handler: async ({ params }, deps) => {
+    handler: async (input, deps) => {
+      const { params } = input;
       await inTransaction(deps.ds, async (tx) => {
         const hallId = await showtimes.hallOf(tx, params.id);
         if (hallId === null) throw notFound('showtime', params.id);
@@ -198,7 +202,12 @@ export const adminShowtimeRoutes = [
         if (showtimes.hasCustomers(activity)) {
           throw conflict('The showtime has bookings or held/booked seats; cancel it instead', activity);
         }
+        const gone = await showtimes.lockForEdit(tx, params.id);
         await showtimes.remove(tx, params.id);
+        if (gone) {
+          const { movieId, startsAt, status } = gone;
+          await audited(tx, deps, input, { action: 'showtime.delete', resourceId: params.id, changes: { movieId, hallId: gone.hallId, startsAt, status } });
+        }
       });
       return { status: 204 };
     },

@@ -70,18 +70,37 @@ export function issuesText(r: { status: number; error: ApiError }): string {
   return errorText(r);
 }
 
-export function createApiClient(opts: ApiClientOptions) {
-  async function request<T>(method: 'GET' | 'POST', path: string, body?: unknown, extraHeaders: Record<string, string> = {}): Promise<ApiResult<T>> {
-    const headers: Record<string, string> = { accept: 'application/json', ...extraHeaders };
+export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/** A file the API answered (a CSV report, a QR image, a PDF): its content and the name it asks to be saved under. */
+export interface Download {
+  blob: Blob;
+  filename: string;
+}
+
+/**
+ * The requests every page's client is built on: JSON in and out, the token
+ * sent when there is one, every outcome an ApiResult. `download` asks for a
+ * file (`accept`) and keeps it as a Blob.
+ */
+export function createRequester(opts: ApiClientOptions) {
+  const send = async (method: Method, path: string, body: unknown, headers: Record<string, string>): Promise<Response | null> => {
     if (body !== undefined) headers['content-type'] = 'application/json';
     const token = opts.token();
     if (token) headers.authorization = `Bearer ${token}`;
-    let res: Response;
     try {
-      res = await fetch(`/api/v1${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+      const res = await fetch(`/api/v1${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+      if (res.status === 401 && token && path !== '/auth/login') opts.onUnauthorized?.();
+      return res;
     } catch {
-      return { ok: false, status: 0, error: { code: 'NETWORK', message: 'The server cannot be reached. Check your connection.' } };
+      return null;
     }
+  };
+  const unreachable = { ok: false as const, status: 0, error: { code: 'NETWORK' as const, message: 'The server cannot be reached. Check your connection.' } };
+
+  async function request<T>(method: Method, path: string, body?: unknown, extraHeaders: Record<string, string> = {}): Promise<ApiResult<T>> {
+    const res = await send(method, path, body, { accept: 'application/json', ...extraHeaders });
+    if (!res) return unreachable;
     const text = await res.text();
     let parsed: unknown;
     try {
@@ -89,28 +108,27 @@ export function createApiClient(opts: ApiClientOptions) {
     } catch {
       return { ok: false, status: res.status, error: { code: 'BAD_RESPONSE', message: text.slice(0, 200) } };
     }
-    if (res.status === 401 && token && path !== '/auth/login') opts.onUnauthorized?.();
     if (res.ok) return { ok: true, status: res.status, body: parsed as T };
     const error = (parsed as { error?: ApiErrorBody } | null)?.error;
     return { ok: false, status: res.status, error: error ?? { code: 'BAD_RESPONSE', message: '' } };
   }
 
-  /** A file the API answers with (an image, a PDF), with the same token and error handling. */
-  async function file(path: string): Promise<ApiResult<Blob>> {
-    const headers: Record<string, string> = {};
-    const token = opts.token();
-    if (token) headers.authorization = `Bearer ${token}`;
-    let res: Response;
-    try {
-      res = await fetch(`/api/v1${path}`, { headers });
-    } catch {
-      return { ok: false, status: 0, error: { code: 'NETWORK', message: 'The server cannot be reached. Check your connection.' } };
+  async function download(path: string, accept: string): Promise<ApiResult<Download>> {
+    const res = await send('GET', path, undefined, { accept });
+    if (!res) return unreachable;
+    if (!res.ok) {
+      const error = ((await res.json().catch(() => null)) as { error?: ApiErrorBody } | null)?.error;
+      return { ok: false, status: res.status, error: error ?? { code: 'BAD_RESPONSE', message: '' } };
     }
-    if (res.ok) return { ok: true, status: res.status, body: await res.blob() };
-    if (res.status === 401 && token) opts.onUnauthorized?.();
-    const error = (await res.json().catch(() => null)) as { error?: ApiErrorBody } | null;
-    return { ok: false, status: res.status, error: error?.error ?? { code: 'BAD_RESPONSE', message: '' } };
+    const filename = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? 'download';
+    return { ok: true, status: res.status, body: { blob: await res.blob(), filename } };
   }
+
+  return { request, download };
+}
+
+export function createApiClient(opts: ApiClientOptions) {
+  const { request, download } = createRequester(opts);
 
   return {
     login: (body: LoginRequest) => request<AuthResult>('POST', '/auth/login', body),
@@ -139,9 +157,9 @@ export function createApiClient(opts: ApiClientOptions) {
     bookings: (query: BookingListQuery = {}) => request<BookingPage>('GET', `/bookings${queryString(query)}`),
     booking: (bookingId: string) => request<TicketedBooking>('GET', `/bookings/${id(bookingId)}`),
     /** One ticket's QR code (SVG). */
-    ticketQr: (bookingId: string, seatId: number) => file(`/bookings/${id(bookingId)}/tickets/${id(seatId)}.svg`),
+    ticketQr: (bookingId: string, seatId: number) => download(`/bookings/${id(bookingId)}/tickets/${id(seatId)}.svg`, 'image/svg+xml'),
     /** All tickets of a booking, printable (PDF). */
-    ticketsPdf: (bookingId: string) => file(`/bookings/${id(bookingId)}/tickets.pdf`),
+    ticketsPdf: (bookingId: string) => download(`/bookings/${id(bookingId)}/tickets.pdf`, 'application/pdf'),
     /** Staff at the door: 200 admitted; 409 already checked in; 410 void; 404 unknown. */
     checkIn: (body: CheckInRequest) => request<Admitted>('POST', '/checkin', body),
     /** 200: refunded; 202: accepted, refund in progress. */

@@ -34,3 +34,14 @@ export function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: ElProps
   for (const child of children) if (child !== null && child !== undefined) node.append(child);
   return node;
 }
+
+/** Hands a file to the browser to save, as a link the user clicked would. */
+export function saveFile(blob: Blob, filename: string): void {
+  const url = URL.createObjectURL(blob);
+  const link = el('a', { attrs: { href: url, download: filename } });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  // The download has started by then; the object URL is only needed until it has.
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}

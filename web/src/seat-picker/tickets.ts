@@ -6,7 +6,7 @@
  */
 import { errorText } from '../lib/api.js';
 import type { Ticket, TicketedBooking } from '../lib/api-types.js';
-import { el } from '../lib/dom.js';
+import { el, saveFile } from '../lib/dom.js';
 import { notice } from '../lib/feedback.js';
 import { api } from './session.js';
 
@@ -24,7 +24,7 @@ const dataUrlOf = (blob: Blob): Promise<string> =>
 function ticketFigure(b: TicketedBooking, t: Ticket): HTMLElement {
   const img = el('img', { class: 'qr', attrs: { alt: `QR code of the ticket for seat ${t.label}`, width: 180, height: 180 } });
   void api.ticketQr(b.checkoutId, t.seatId).then(async (r) => {
-    if (r.ok) img.src = await dataUrlOf(r.body);
+    if (r.ok) img.src = await dataUrlOf(r.body.blob);
     else img.alt = `The QR code for seat ${t.label} could not be loaded: ${errorText(r)}`;
   });
   return el(
@@ -38,12 +38,7 @@ function ticketFigure(b: TicketedBooking, t: Ticket): HTMLElement {
 async function downloadPdf(b: TicketedBooking): Promise<void> {
   const r = await api.ticketsPdf(b.checkoutId);
   if (!r.ok) return notice(errorText(r), 'error');
-  const url = URL.createObjectURL(r.body);
-  const link = el('a', { attrs: { href: url, download: `tickets-${b.checkoutId}.pdf` } });
-  document.body.append(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+  saveFile(r.body.blob, `tickets-${b.checkoutId}.pdf`);
 }
 
 /** The booking's tickets, or null while it has none (not confirmed, or refunded). */
