@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { MOCK_CARDS } from '../../payments/mock-provider.js';
 import { createTestDeps, type TestDeps } from '../support/deps.js';
-import { createShowtime, createUser, seatStatuses, type ShowtimeFixture, type TestUser } from '../support/fixtures.js';
+import { createShowtime, createUser, eventually, seatStatuses, type ShowtimeFixture, type TestUser } from '../support/fixtures.js';
 import { startTestApi, type TestApi } from '../support/http.js';
 import { startTestWorker, type TestWorker } from '../support/worker.js';
 
@@ -81,7 +81,11 @@ describe('admin bookings: search, detail, cancel with refund, release a hold', f
 
   it('shows a booking with its seats, payment events, messages and workflows; admins get its actions, staff none', async () => {
     const id = await book(ada, show, 2);
-    const detail = await get(staff.token, `/admin/bookings/${id}`);
+    // The confirmation is queued just after the seats are booked (/pay answers once the booking is CONFIRMED).
+    const detail = await eventually(async () => {
+      const d = await get(staff.token, `/admin/bookings/${id}`);
+      return d.body.messages?.length ? d : undefined;
+    });
     expect(detail.status, JSON.stringify(detail.body)).to.equal(200);
     expect(detail.body).to.deep.include({ checkoutId: id, status: 'CONFIRMED', paymentState: 'succeeded', refunds: [], actions: [], audit: [] });
     expect(detail.body.seats.map((s: { label: string }) => s.label)).to.have.length(2);

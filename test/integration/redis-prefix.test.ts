@@ -100,7 +100,7 @@ describe('Redis: every key and channel carries REDIS_PREFIX', function () {
       probe.disconnect();
     }
     // What was meant to be seen was seen: rate-limit counters, seat claims, the Socket.IO channels.
-    for (const part of [`${prefix}:rl:`, `${prefix}:claim:`, `${prefix}:socket.io`]) {
+    for (const part of [`${prefix}:rl:`, `${prefix}:claims:`, `${prefix}:socket.io`]) {
       expect(named.some((n) => n.startsWith(part)), `nothing under ${part} in ${seen.length} commands`).to.equal(true);
     }
     expect(named.filter((n) => !n.startsWith(`${prefix}:`))).to.deep.equal([]);

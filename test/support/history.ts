@@ -38,3 +38,11 @@ export async function historySteps(temporal: Client, workflowId: string): Promis
 export async function historyStepsMatching(temporal: Client, workflowId: string, pattern: RegExp): Promise<string[]> {
   return (await historySteps(temporal, workflowId)).filter((s) => pattern.test(s));
 }
+
+const instantMs = (t: proto.google.protobuf.ITimestamp | null | undefined): number => Number(t?.seconds ?? 0) * 1000 + Math.floor((t?.nanos ?? 0) / 1e6);
+
+/** When each of a workflow's timers fired, by the server's clock. */
+export async function timersFired(temporal: Client, workflowId: string): Promise<Date[]> {
+  const history = await temporal.workflow.getHandle(workflowId).fetchHistory();
+  return (history.events ?? []).filter((e) => e.eventType === EventType.EVENT_TYPE_TIMER_FIRED).map((e) => new Date(instantMs(e.eventTime)));
+}
