@@ -1,11 +1,13 @@
 import { adminHallRoutes } from './halls.js';
 import { adminMovieRoutes } from './movies.js';
 import { adminActorRoutes, adminGenreRoutes } from './people-and-genres.js';
+import { adminPromoCodeRoutes } from './promo-codes.js';
 import { adminReportRoutes } from './reports.js';
 import { adminShowtimeRoutes } from './showtimes.js';
+import { adminTicketTypeRoutes } from './ticket-types.js';
 import { adminUserRoutes } from './users.js';
 
-/** The box-office admin API (role admin): catalog, halls, showtimes, users, reports. */
+/** The box-office admin API (role admin): catalog, halls, showtimes, users, reports, ticket types and promo codes. */
 export const adminRoutes = [
   ...adminMovieRoutes,
   ...adminGenreRoutes,
@@ -14,4 +16,6 @@ export const adminRoutes = [
   ...adminShowtimeRoutes,
   ...adminUserRoutes,
   ...adminReportRoutes,
+  ...adminTicketTypeRoutes,
+  ...adminPromoCodeRoutes,
 ];
