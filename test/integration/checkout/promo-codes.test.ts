@@ -175,7 +175,7 @@ describe('promo codes at the hold (real MySQL, real Temporal)', function () {
     const lock = deps.ds.createQueryRunner();
     await lock.connect();
     await lock.startTransaction();
-    let inFlight: Promise<{ status: number; body: { discount: unknown } }>[] = [];
+    let inFlight: Promise<{ status: number }>[];
     try {
       await lock.query('SELECT id FROM promo_codes WHERE id = ? FOR UPDATE', [code.id]);
       inFlight = [0, 1, 2, 3, 4].map((i) => holdOwn(i));
