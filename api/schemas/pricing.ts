@@ -74,8 +74,14 @@ const promoFields = {
   code: z.string().trim().regex(PROMO_CODE_PATTERN, '3–32 letters, digits, - or _, starting with a letter or digit').meta({ description: 'Case-insensitive; stored in capitals', example: 'SUMMER10' }),
   kind: z.enum(PromoKinds),
   value: z.number().int().min(1).max(MAX_MONEY).meta({ description: 'percent: 1–100 off the lines’ total; fixed: minor units off it' }),
-  maxRedemptions: z.number().int().min(1).max(MAX_MONEY).nullable().meta({ description: 'Redemptions in use at once, over all customers; null: no limit' }),
-  perUserLimit: z.number().int().min(1).max(1000).nullable().meta({ description: 'Redemptions in use at once per customer; null: no limit' }),
+  maxRedemptions: z
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_MONEY)
+    .nullable()
+    .meta({ description: 'How many bookings may have it, over all customers (open checkouts and confirmed bookings; one that expired, was cancelled or refunded gives its redemption back); null: no limit' }),
+  perUserLimit: z.number().int().min(1).max(1000).nullable().meta({ description: 'How many of those one customer may have; null: no limit' }),
   validFrom: InstantInput.nullable().meta({ description: 'First instant a hold may redeem it; null: now' }),
   validUntil: InstantInput.nullable().meta({ description: 'Exclusive end; null: no end' }),
   movieIds: Ids.meta({ description: 'Valid for every showtime of these movies (and those of showtimeIds); both empty: every showtime' }),
@@ -126,7 +132,7 @@ export const PromoCodeSchema = z
     movieIds: z.array(z.number().int()),
     showtimeIds: z.array(z.number().int()),
     active: z.boolean(),
-    redemptions: z.number().int().meta({ description: 'In use now: by open checkouts and confirmed bookings' }),
+    redemptions: z.number().int().meta({ description: 'Redemptions in use: by open checkouts and confirmed bookings' }),
     createdAt: Instant,
     updatedAt: Instant,
   })
