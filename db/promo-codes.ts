@@ -15,18 +15,7 @@ export interface PromoCode extends PromoCodeState {
 }
 
 /** What an admin sets; `code` is stored normalised (upper case). */
-export interface PromoCodeFields {
-  code: string;
-  kind: PromoKind;
-  value: number;
-  maxRedemptions: number | null;
-  perUserLimit: number | null;
-  validFrom: Date | null;
-  validUntil: Date | null;
-  movieIds: number[];
-  showtimeIds: number[];
-  active: boolean;
-}
+export type PromoCodeFields = Omit<PromoCodeState, 'id' | 'redemptions'>;
 
 interface Row {
   id: number;

@@ -35,6 +35,12 @@ const typeView = (t: EffectiveTicketType) => ({
 
 const defaultSet = async (sql: Sql): Promise<EffectiveTicketType[]> => effectiveTicketTypes(await ticketTypes.defaults(sql), []);
 
+/** The ticket types in effect for a showtime, each with what the showtime sets itself. */
+async function showtimeTypes(sql: Sql, showtimeId: number) {
+  const items = (await ticketTypes.effectiveFor(sql, showtimeId)).map((t) => ({ ...typeView(t), overridden: t.overridden }));
+  return { showtimeId, items };
+}
+
 /** 422 for a change adult cannot take: it is the base, on sale at the seat's own price. */
 function assertAdultUnchanged(code: TicketTypeCode, change: { onSale?: boolean | undefined; rules?: SeatTypeRules | undefined }): void {
   if (code !== BASE_TICKET_TYPE) return;
@@ -83,8 +89,7 @@ export const adminTicketTypeRoutes = [
     responses: { 200: { description: 'The defaults with the showtime’s own settings', schema: ShowtimeTicketTypes } },
     handler: async ({ params }, deps) => {
       if (!(await showtimes.exists(deps.ds, params.id))) throw notFound('showtime', params.id);
-      const items = (await ticketTypes.effectiveFor(deps.ds, params.id)).map((t) => ({ ...typeView(t), overridden: t.overridden }));
-      return { body: { showtimeId: params.id, items } };
+      return { body: await showtimeTypes(deps.ds, params.id) };
     },
   }),
 
@@ -107,8 +112,7 @@ export const adminTicketTypeRoutes = [
         if (!(await showtimes.exists(tx, params.id))) throw notFound('showtime', params.id);
         await ticketTypes.replaceOverrides(tx, params.id, overrides);
       });
-      const items = (await ticketTypes.effectiveFor(deps.ds, params.id)).map((t) => ({ ...typeView(t), overridden: t.overridden }));
-      return { body: { showtimeId: params.id, items } };
+      return { body: await showtimeTypes(deps.ds, params.id) };
     },
   }),
 

@@ -1,11 +1,10 @@
 import { expect } from 'chai';
-import { WorkflowNotFoundError } from '@temporalio/client';
 import { checkoutIdForKey } from '../../../core/ids.js';
 import { MOCK_CARDS } from '../../../payments/mock-provider.js';
 import { createTestDeps, type TestDeps } from '../../support/deps.js';
 import { createShowtime, createUser, type ShowtimeFixture, type TestUser } from '../../support/fixtures.js';
 import { startTestApi, type TestApi } from '../../support/http.js';
-import { startTestWorker, type TestWorker } from '../../support/worker.js';
+import { startTestWorker, workflowStarted, type TestWorker } from '../../support/worker.js';
 
 /**
  * Prices by ticket type, end to end against real MariaDB and Temporal: the
@@ -48,14 +47,6 @@ describe('ticket types: prices by type from the hold to the payment (real MySQL,
     (
       await deps.ds.query('SELECT show_seat_id, ticket_type, price, discount FROM booking_seats WHERE booking_id = ? ORDER BY show_seat_id', [bookingId])
     ).map((r: { show_seat_id: number; ticket_type: string; price: number; discount: number }) => [Number(r.show_seat_id), r.ticket_type, r.price, r.discount]);
-  const workflowStarted = (id: string) =>
-    deps.temporal.workflow
-      .getHandle(id)
-      .describe()
-      .then(
-        () => true,
-        (e: unknown) => (e instanceof WorkflowNotFoundError ? false : Promise.reject(e)),
-      );
 
   it('GET /showtimes/:id lists the ticket types on sale with their price per seat type', async () => {
     const res = await api.request('GET', `/api/v1/showtimes/${show.showtimeId}`);
@@ -142,7 +133,7 @@ describe('ticket types: prices by type from the hold to the payment (real MySQL,
     expect(refused.status).to.equal(422);
     expect(refused.body.error).to.deep.include({ code: 'UNPROCESSABLE', details: { reason: 'ticket-type-not-on-sale', ticketTypes: ['student'] } });
     expect(await snapshot()).to.deep.equal(before);
-    expect(await workflowStarted(checkoutIdForKey(alice.id, key)), 'refused before any workflow started').to.equal(false);
+    expect(await workflowStarted(deps, checkoutIdForKey(alice.id, key)), 'refused before any workflow started').to.equal(false);
     // The other showtimes keep the defaults.
     const other = await api.request('GET', `/api/v1/showtimes/${show.showtimeId}`);
     expect(other.body.ticketTypes[1].prices.regular).to.equal(700);

@@ -1,5 +1,4 @@
 import { expect } from 'chai';
-import { WorkflowNotFoundError } from '@temporalio/client';
 import { checkoutIdForKey } from '../../../core/ids.js';
 import type { CheckoutState } from '../../../workflows/contracts.js';
 import { MOCK_CARDS } from '../../../payments/mock-provider.js';
@@ -8,7 +7,7 @@ import { createTestDeps, type TestDeps } from '../../support/deps.js';
 import { createShowtime, createUser, createUsers, eventually, seatStatuses, type ShowtimeFixture, type TestUser } from '../../support/fixtures.js';
 import { startTestApi, type TestApi } from '../../support/http.js';
 import { createPromoCode, redemptionsOf } from '../../support/promo-codes.js';
-import { startTestWorker, type TestWorker } from '../../support/worker.js';
+import { startTestWorker, workflowStarted, type TestWorker } from '../../support/worker.js';
 
 const DAY_MS = 86_400_000;
 
@@ -21,14 +20,6 @@ async function stack(name: string, holdTtlSeconds: number) {
   return { deps, worker, api, admin };
 }
 
-const workflowStarted = (deps: TestDeps, id: string): Promise<boolean> =>
-  deps.temporal.workflow
-    .getHandle(id)
-    .describe()
-    .then(
-      () => true,
-      (e: unknown) => (e instanceof WorkflowNotFoundError ? false : Promise.reject(e)),
-    );
 
 describe('promo codes at the hold (real MySQL, real Temporal)', function () {
   this.timeout(120_000);
