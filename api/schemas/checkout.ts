@@ -82,7 +82,9 @@ export const CardPaymentBody = z
 
 export const CancelBody = z.object({ reason: z.string().trim().min(1).max(200).optional() }).strict();
 
-const Seat = z.object({ id: z.number().int(), label: z.string(), type: z.enum(SeatTypes), price: Money }).meta({ id: 'BookedSeat' });
+const Seat = z
+  .object({ id: z.number().int(), label: z.string(), type: z.enum(SeatTypes), price: Money.meta({ description: 'The seat as its ticket type, before the discount (lines say which type)' }) })
+  .meta({ id: 'BookedSeat' });
 
 const Line = z
   .object({
