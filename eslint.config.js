@@ -58,6 +58,10 @@ export default tseslint.config(
           { object, property: 'only', message: '.only hides every other test: remove it' },
           { object, property: 'skip', message: 'a skipped test proves nothing: make it pass or delete it' },
         ]),
+        {
+          property: 'waitForFunction',
+          message: "the pages' Content-Security-Policy forbids the eval it polls with once it has to wait: use waitUntilTrue (test/support/page-wait.ts) or a locator",
+        },
       ],
       'no-restricted-globals': [
         'error',

@@ -1,4 +1,5 @@
 import { assertSeatCount, assertShowtimeOpen, seatingPolicy } from '../core/hold-rules.js';
+import type { TicketChoice } from '../core/pricing.js';
 import type { BestAvailableRequest } from '../core/seating.js';
 import { notFound } from '../core/errors.js';
 import * as checkouts from '../db/checkouts.js';
@@ -9,7 +10,7 @@ import type { HeldSeat } from '../workflows/contracts.js';
 import type { ActivityDeps } from './deps.js';
 import type { DeliverMail } from './mail-delivery.js';
 
-export interface HoldSeatsInput {
+export interface HoldSeatsInput extends TicketChoice {
   checkoutId: string;
   userId: number;
   showtimeId: number;
@@ -50,6 +51,8 @@ export function createSeatActivities(deps: ActivityDeps, deliver: DeliverMail) {
       checkoutId: input.checkoutId,
       userId: input.userId,
       showtimeId: input.showtimeId,
+      movieId: showtime.movieId,
+      choice: { ticketTypes: input.ticketTypes, ticketCounts: input.ticketCounts, promoCode: input.promoCode },
       seatIds: [...new Set(input.seatIds)].sort((a, b) => a - b),
       bestAvailable: input.bestAvailable,
       hall: showtime.hall,

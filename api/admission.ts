@@ -15,10 +15,17 @@ import type { Logger } from '../core/logger.js';
  * `<owner> <expires at, ms>`: one key, so a request's claims stay together on
  * a Redis Cluster, and best-available can ask which seats are being taken.
  *
+ * A request with a promo code that has a redemption limit also claims one of
+ * the code's redemptions left (`<prefix>:promo-claims:{p<id>}`, owner →
+ * expires at): when as many requests are in flight as the code has
+ * redemptions left, the next is answered 422 PROMO_CODE_INVALID (exhausted)
+ * at once instead of queueing on the code's row only to be refused there.
+ *
  * The row-locked hold stays the only arbiter: a claim only ever refuses
- * requests that would race an in-flight hold for the same seats. If Redis
- * is unreachable, admission is skipped (the request takes the path it took
- * before), and a claim left by a crashed API node expires after CLAIM_TTL_MS.
+ * requests that would race an in-flight hold for the same seats (or the last
+ * redemptions of a code). If Redis is unreachable, admission is skipped (the
+ * request takes the path it took before), and a claim left by a crashed API
+ * node expires after CLAIM_TTL_MS.
  */
 
 /** Longer than a hold normally takes, short enough that a lost claim blocks a free seat only briefly. */
@@ -61,6 +68,19 @@ for i = 1, #all, 2 do
   if expires > now then claimed[#claimed + 1] = tonumber(all[i]) else redis.call('HDEL', KEYS[1], all[i]) end
 end
 return claimed`;
+
+/** KEYS[1]: a promo code's claims. ARGV: owner, ttl ms, redemptions left. Returns 1 and claims one when fewer others are in flight, else 0. */
+const CLAIM_REDEMPTION = `${NOW_MS}
+local others = 0
+local all = redis.call('HGETALL', KEYS[1])
+for i = 1, #all, 2 do
+  if tonumber(all[i + 1]) <= now then redis.call('HDEL', KEYS[1], all[i])
+  elseif all[i] ~= ARGV[1] then others = others + 1 end
+end
+if others >= tonumber(ARGV[3]) then return 0 end
+redis.call('HSET', KEYS[1], ARGV[1], now + tonumber(ARGV[2]))
+redis.call('PEXPIRE', KEYS[1], ARGV[2])
+return 1`;
 
 export interface AdmissionDeps {
   redis: Redis;
@@ -114,6 +134,38 @@ export async function admit(deps: AdmissionDeps, showtimeId: number, seatIds: re
     },
   };
 }
+
+const promoClaimsKey = (prefix: string, promoId: number): string => `${prefix}:promo-claims:{p${promoId}}`;
+
+/**
+ * Claims one of the `left` redemptions a promo code has for `checkoutId`, or
+ * refuses (false) when that many other requests are in flight with it.
+ * Without Redis nothing is claimed and nothing refused.
+ */
+export async function admitRedemption(deps: AdmissionDeps, promoId: number, left: number, checkoutId: string): Promise<Admission | false> {
+  const key = promoClaimsKey(deps.config.REDIS_PREFIX, promoId);
+  if (deps.redis.status !== 'ready') return NOTHING_CLAIMED;
+  try {
+    if (Number(await bounded(deps.redis.eval(CLAIM_REDEMPTION, 1, key, checkoutId, CLAIM_TTL_MS, Math.max(0, left)))) === 0) return false;
+  } catch (e) {
+    deps.log.warn({ err: (e as Error).message }, 'promo admission skipped: redis unavailable');
+    return NOTHING_CLAIMED;
+  }
+  return {
+    release: async () => {
+      await bounded(deps.redis.hdel(key, checkoutId)).catch((e: unknown) =>
+        deps.log.warn({ err: (e as Error).message, checkoutId }, 'promo claim not released; it expires on its own'),
+      );
+    },
+  };
+}
+
+/** Both admissions, released together. */
+export const bothAdmitted = (a: Admission, b: Admission): Admission => ({
+  release: async () => {
+    await Promise.all([a.release(), b.release()]);
+  },
+});
 
 /** The seats of a showtime other requests are claiming right now; none when Redis cannot say. */
 export async function claimedSeats(deps: AdmissionDeps, showtimeId: number): Promise<Set<number>> {

@@ -1,8 +1,21 @@
 import { AppError, notFound } from '../core/errors.js';
 import { assertSeating, assertSeatsBelong, assertSeatsFree, assertShowtimeOpen, isFreeFor, seatingPolicy, type PlacedSeat, type SeatingPolicy } from '../core/hold-rules.js';
+import {
+  normalizePromoCode,
+  PROMO_CODE_PATTERN,
+  promoCodeInvalid,
+  promoRefusal,
+  ticketTypesNotOnSale,
+  typesAsked,
+  typesNotOnSale,
+  type TicketChoice,
+} from '../core/pricing.js';
 import { bestAvailable, type BestAvailableRequest } from '../core/seating.js';
+import * as promos from '../db/promo-codes.js';
 import { seatMapCache, type SeatSnapshot } from '../db/seat-map.js';
-import { admit, claimedSeats, type Admission } from './admission.js';
+import { basics } from '../db/showtimes.js';
+import { effectiveFor } from '../db/ticket-types.js';
+import { admit, admitRedemption, bothAdmitted, claimedSeats, NOTHING_CLAIMED, type Admission } from './admission.js';
 import type { AppDeps } from './deps.js';
 
 /**
@@ -12,11 +25,13 @@ import type { AppDeps } from './deps.js';
  * seats are its own and free, and the seating rules hold. Then the seats are
  * claimed (api/admission.ts). A best-available request gets its preferred
  * block here, chosen from the seat map without the seats other requests are
- * claiming. All of it only ever refuses or suggests: the row-locked hold
- * decides.
+ * claiming. Ticket types the showtime does not sell and a promo code that
+ * cannot be redeemed are refused from a plain read, and one of the code's
+ * redemptions left is claimed (api/admission.ts). All of it only ever
+ * refuses or suggests: the row-locked hold decides.
  */
 
-export type HoldAsk = { showtimeId: number; seatIds: number[] } | { showtimeId: number; bestAvailable: BestAvailableRequest };
+export type HoldAsk = ({ showtimeId: number; seatIds: number[] } | { showtimeId: number; bestAvailable: BestAvailableRequest }) & TicketChoice;
 
 export interface Admitted {
   /** The seats asked for, or the preferred pick of a best-available request. */
@@ -27,7 +42,44 @@ export interface Admitted {
 /** How often a best-available request picks again when another request claimed its pick first. */
 const PICK_ATTEMPTS = 3;
 
-export async function intake(deps: AppDeps, ask: HoldAsk, checkoutId: string): Promise<Admitted> {
+export async function intake(deps: AppDeps, ask: HoldAsk, checkoutId: string, userId: number): Promise<Admitted> {
+  const redemption = await admitPrices(deps, ask, checkoutId, userId);
+  try {
+    const seats = await admitSeats(deps, ask, checkoutId);
+    return { seatIds: seats.seatIds, admission: bothAdmitted(redemption, seats.admission) };
+  } catch (e) {
+    await redemption.release();
+    throw e;
+  }
+}
+
+/**
+ * Ticket types the showtime does not sell (422), and a promo code that cannot
+ * be redeemed now (422 PROMO_CODE_INVALID), from plain reads; then a claim on
+ * one of the code's redemptions left.
+ */
+async function admitPrices(deps: AppDeps, ask: HoldAsk, checkoutId: string, userId: number): Promise<Admission> {
+  const asked = typesAsked(ask);
+  if (asked.length > 0) {
+    const notOnSale = typesNotOnSale(asked, await effectiveFor(deps.ds, ask.showtimeId));
+    if (notOnSale.length > 0) throw ticketTypesNotOnSale(notOnSale);
+  }
+  if (ask.promoCode === undefined) return NOTHING_CLAIMED;
+  const code = normalizePromoCode(ask.promoCode);
+  const promo = PROMO_CODE_PATTERN.test(code) ? await promos.findByCode(deps.ds, code) : null;
+  if (!promo) throw promoCodeInvalid(code, 'unknown');
+  const showtime = await basics(deps.ds, ask.showtimeId);
+  if (!showtime) throw notFound('showtime', ask.showtimeId);
+  const userRedemptions = promo.perUserLimit !== null ? await promos.userRedemptions(deps.ds, promo.id, userId, { lock: false }) : 0;
+  const refusal = promoRefusal(promo, { now: deps.clock.now(), movieId: showtime.movieId, showtimeId: showtime.id, userRedemptions });
+  if (refusal) throw promoCodeInvalid(code, refusal);
+  if (promo.maxRedemptions === null) return NOTHING_CLAIMED;
+  const claimed = await admitRedemption(deps, promo.id, promo.maxRedemptions - promo.redemptions, checkoutId);
+  if (!claimed) throw promoCodeInvalid(code, 'exhausted');
+  return claimed;
+}
+
+async function admitSeats(deps: AppDeps, ask: HoldAsk, checkoutId: string): Promise<Admitted> {
   if ('seatIds' in ask) {
     const { hall, now, policy } = await seatMap(deps, ask.showtimeId);
     const byId = new Map(hall.seats.map((s) => [s.id, s]));

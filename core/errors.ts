@@ -32,6 +32,8 @@ export const ErrorCatalog = {
   /** The hold would leave a single free seat alone (core/seating.ts). */
   SINGLE_SEAT_GAP: { http: 422 },
   UNPROCESSABLE: { http: 422 },
+  /** A promo code that cannot be redeemed for this hold: details.reason says why (core/pricing.ts PromoRefusalReasons). */
+  PROMO_CODE_INVALID: { http: 422 },
   RATE_LIMITED: { http: 429 },
   /** A state change the transition tables of core/domain forbid: a bug, never retried. */
   ILLEGAL_TRANSITION: { http: 500 },

@@ -1,6 +1,7 @@
 import { OpenBookingStatuses, type BookingStatus, type PaymentProviderName, type SeatType } from '../core/domain.js';
 import type { Config } from '../core/config.js';
 import { AppError, notFound } from '../core/errors.js';
+import { bookingLines, discountSummary, type BookingLine, type TicketTypeCode } from '../core/pricing.js';
 import { assertTransition, sourcesOf } from '../core/transitions.js';
 import { likeContains, placeholders, whereAll, type Sql } from './sql.js';
 
@@ -10,35 +11,68 @@ import { likeContains, placeholders, whereAll, type Sql } from './sql.js';
  * booking transition table of core/domain allows or refuses.
  */
 
+/** A seat of a booking: its ticket type, its price as that type (before the discount) and its share of the booking's discount. */
+export interface BookedSeat {
+  id: number;
+  label: string;
+  type: SeatType;
+  price: number;
+  ticketType: TicketTypeCode;
+  discount: number;
+}
+
+interface BookedSeatRow {
+  show_seat_id: number;
+  label: string;
+  price: number;
+  seat_type: SeatType;
+  ticket_type: TicketTypeCode;
+  discount: number;
+}
+
+const bookedSeat = (r: BookedSeatRow): BookedSeat => ({
+  id: Number(r.show_seat_id),
+  label: r.label,
+  type: r.seat_type,
+  price: r.price,
+  ticketType: r.ticket_type,
+  discount: r.discount,
+});
+
+const BOOKED_SEAT_COLUMNS = 'bs.show_seat_id, bs.label, bs.price, hs.seat_type, bs.ticket_type, bs.discount';
+
 export interface NewHold {
   id: string;
   userId: number;
   showtimeId: number;
   amount: number;
+  /** The promo code redeemed (stored form) and the discount it gave; null and 0 without one. */
+  promoCode: string | null;
+  discount: number;
   currency: string;
   provider: PaymentProviderName;
   idempotencyKey: string | null;
   holdExpiresAt: Date;
-  seats: { id: number; label: string; price: number }[];
+  seats: Omit<BookedSeat, 'type'>[];
 }
 
 /** The booking row of a new hold (HOLDING) and its seats, in the hold's transaction. */
 export async function insertHold(sql: Sql, b: NewHold, now: Date): Promise<void> {
   await sql.query(
-    `INSERT INTO bookings (id, user_id, showtime_id, status, amount, currency, payment_provider, idempotency_key, hold_expires_at, created_at, updated_at)
-     VALUES (?, ?, ?, 'HOLDING', ?, ?, ?, ?, ?, ?, ?)`,
-    [b.id, b.userId, b.showtimeId, b.amount, b.currency, b.provider, b.idempotencyKey, b.holdExpiresAt, now, now],
+    `INSERT INTO bookings (id, user_id, showtime_id, status, amount, promo_code, discount, currency, payment_provider, idempotency_key, hold_expires_at, created_at, updated_at)
+     VALUES (?, ?, ?, 'HOLDING', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    [b.id, b.userId, b.showtimeId, b.amount, b.promoCode, b.discount, b.currency, b.provider, b.idempotencyKey, b.holdExpiresAt, now, now],
   );
   await sql.query(
-    `INSERT INTO booking_seats (booking_id, show_seat_id, label, price) VALUES ${b.seats.map(() => '(?, ?, ?, ?)').join(',')}`,
-    b.seats.flatMap((s) => [b.id, s.id, s.label, s.price]),
+    `INSERT INTO booking_seats (booking_id, show_seat_id, label, price, ticket_type, discount) VALUES ${b.seats.map(() => '(?, ?, ?, ?, ?, ?)').join(',')}`,
+    b.seats.flatMap((s) => [b.id, s.id, s.label, s.price, s.ticketType, s.discount]),
   );
 }
 
 /** The seats a booking holds or held, with what it costs and when its hold ends: a retried hold answers with it. Null when there is none. */
-export async function heldOf(sql: Sql, id: string): Promise<{ seats: { id: number; label: string; type: SeatType; price: number }[]; amount: number; expiresAt: Date } | null> {
-  const rows: { hold_expires_at: Date; amount: number; show_seat_id: number; label: string; price: number; seat_type: SeatType }[] = await sql.query(
-    `SELECT b.hold_expires_at, b.amount, bs.show_seat_id, bs.label, bs.price, hs.seat_type
+export async function heldOf(sql: Sql, id: string): Promise<{ seats: BookedSeat[]; amount: number; expiresAt: Date } | null> {
+  const rows: (BookedSeatRow & { hold_expires_at: Date; amount: number })[] = await sql.query(
+    `SELECT b.hold_expires_at, b.amount, ${BOOKED_SEAT_COLUMNS}
        FROM bookings b JOIN booking_seats bs ON bs.booking_id = b.id
        JOIN show_seats ss ON ss.id = bs.show_seat_id JOIN hall_seats hs ON hs.id = ss.hall_seat_id
       WHERE b.id = ? ORDER BY bs.show_seat_id`,
@@ -46,11 +80,7 @@ export async function heldOf(sql: Sql, id: string): Promise<{ seats: { id: numbe
   );
   const first = rows[0];
   if (!first) return null;
-  return {
-    seats: rows.map((r) => ({ id: Number(r.show_seat_id), label: r.label, type: r.seat_type, price: r.price })),
-    amount: first.amount,
-    expiresAt: first.hold_expires_at,
-  };
+  return { seats: rows.map(bookedSeat), amount: first.amount, expiresAt: first.hold_expires_at };
 }
 
 /** How many unpaid checkouts one account may have open at once (MAX_OPEN_CHECKOUTS_PER_USER / _PER_SHOWTIME). */
@@ -223,7 +253,10 @@ export interface BookingView {
   status: BookingStatus;
   showtimeId: number;
   seats: { id: number; label: string; type: SeatType; price: number }[];
+  /** One per seat: its ticket type, price and share of the discount. */
+  lines: BookingLine[];
   amount: number;
+  discount: { code: string; amount: number } | null;
   currency: string;
   expiresAt: string | null;
   payment: { provider: PaymentProviderName; intentId: string } | null;
@@ -243,6 +276,7 @@ interface BookingRow {
   showtime_id: number;
   status: BookingStatus;
   amount: number;
+  promo_code: string | null;
   currency: string;
   payment_provider: PaymentProviderName;
   payment_intent_id: string | null;
@@ -258,7 +292,7 @@ interface BookingRow {
 }
 
 const SELECT_BOOKINGS = `
-  SELECT b.id, b.user_id, b.showtime_id, b.status, b.amount, b.currency, b.payment_provider, b.payment_intent_id,
+  SELECT b.id, b.user_id, b.showtime_id, b.status, b.amount, b.promo_code, b.currency, b.payment_provider, b.payment_intent_id,
          b.hold_expires_at, b.reason, b.created_at, b.updated_at,
          st.starts_at, m.id AS movie_id, m.title, h.id AS hall_id, h.name AS hall_name
     FROM bookings b
@@ -307,8 +341,8 @@ export async function findBookings(
   ]);
   const total = Number(counted[0]?.total ?? 0);
   if (rows.length === 0) return { items: [], total };
-  const seatRows: { booking_id: string; show_seat_id: number; label: string; price: number; seat_type: SeatType }[] = await ds.query(
-    `SELECT bs.booking_id, bs.show_seat_id, bs.label, bs.price, hs.seat_type
+  const seatRows: (BookedSeatRow & { booking_id: string })[] = await ds.query(
+    `SELECT bs.booking_id, ${BOOKED_SEAT_COLUMNS}
        FROM booking_seats bs JOIN show_seats ss ON ss.id = bs.show_seat_id JOIN hall_seats hs ON hs.id = ss.hall_seat_id
       WHERE bs.booking_id IN (${rows.map(() => '?').join(',')}) ORDER BY bs.show_seat_id`,
     rows.map((r) => r.id),
@@ -316,14 +350,16 @@ export async function findBookings(
   const cutoffMs = config.BOOKING_CANCEL_CUTOFF_MINUTES * 60_000;
   const items = rows.map((r): BookingView => {
     const open = r.status === 'HOLDING' || r.status === 'AWAITING_PAYMENT';
+    const seats = seatRows.filter((s) => s.booking_id === r.id).map(bookedSeat);
+    const lines = bookingLines(seats);
     return {
       checkoutId: r.id,
       status: r.status,
       showtimeId: r.showtime_id,
-      seats: seatRows
-        .filter((s) => s.booking_id === r.id)
-        .map((s) => ({ id: Number(s.show_seat_id), label: s.label, type: s.seat_type, price: s.price })),
+      seats: seats.map(({ id, label, type, price }) => ({ id, label, type, price })),
+      lines,
       amount: r.amount,
+      discount: discountSummary(r.promo_code, lines),
       currency: r.currency,
       expiresAt: open ? r.hold_expires_at.toISOString() : null,
       payment: r.payment_intent_id ? { provider: r.payment_provider, intentId: r.payment_intent_id } : null,

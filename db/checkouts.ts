@@ -1,10 +1,12 @@
-import type { PaymentProviderName, SeatType } from '../core/domain.js';
+import type { PaymentProviderName } from '../core/domain.js';
 import { AppError, notFound } from '../core/errors.js';
 import { assertSeating, assertSeatsBelong, assertSeatsFree, isFreeFor, showtimeCancelled, type SeatingPolicy } from '../core/hold-rules.js';
 import { bestAvailable, leavesSeatAlone, type BestAvailableRequest, type HallShape } from '../core/seating.js';
 import type { SeatChangeSet } from '../live/protocol.js';
 import * as bookings from './bookings.js';
+import { priceHold, recordRedemption, type PriceRequest } from './hold-pricing.js';
 import * as notifications from './notifications.js';
+import * as promos from './promo-codes.js';
 import * as seats from './seats.js';
 import * as showtimes from './showtimes.js';
 import * as users from './users.js';
@@ -14,13 +16,18 @@ import { isLockContention, type Sql } from './sql.js';
  * The checkout's transactions. Each is one MySQL transaction across the seat
  * rows, the showtime's seat version and the booking, taken in the one lock
  * order every writer shares: show_seats rows (by id), then the showtime row,
- * then the booking row. The showtime is updated before a booking row is
- * inserted because that insert's foreign-key check takes a shared lock on the
- * showtime row. A hold takes its user's row before all of them (the
- * open-checkout limit, bookings.assertMayOpenCheckout): no transaction holds a
- * seat, showtime or booking row while it waits for a user row (the booking
- * insert's foreign-key lock on the user row is already its own by then, and
- * the writes to users elsewhere lock nothing else), so this cannot deadlock.
+ * then the promo code row (when the checkout has a code), then the booking
+ * row (and after it the promo redemption row). The showtime is updated before
+ * a booking row is inserted because that insert's foreign-key check takes a
+ * shared lock on the showtime row. The promo code row comes after the
+ * showtime row so that it, the one row shared by holds of every showtime
+ * using the code, is held only for the end of a hold that already has its
+ * seats; and before the booking row because the hold's amount depends on it.
+ * A hold takes its user's row before all of them (the open-checkout limit,
+ * bookings.assertMayOpenCheckout): no transaction holds a seat, showtime or
+ * booking row while it waits for a user row (the booking insert's
+ * foreign-key lock on the user row is already its own by then, and the
+ * writes to users elsewhere lock nothing else), so this cannot deadlock.
  * Each returns the committed seat change for the caller to publish (after the
  * commit), or null when nothing changed (a retry).
  */
@@ -30,7 +37,7 @@ export interface Transactor {
   transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T>;
 }
 
-export interface HoldRequest {
+export interface HoldRequest extends PriceRequest {
   checkoutId: string;
   userId: number;
   showtimeId: number;
@@ -49,7 +56,7 @@ export interface HoldRequest {
 }
 
 export interface HeldSeats {
-  seats: { id: number; label: string; type: SeatType; price: number }[];
+  seats: bookings.BookedSeat[];
   amount: number;
   /** When the hold ends: the first attempt's `heldUntil`, also for a retried hold. */
   expiresAt: Date;
@@ -124,28 +131,31 @@ function holdOnce(db: Transactor, r: HoldRequest, excluded: ReadonlySet<number>)
     }
 
     const held = locked.map((s) => ({ id: s.id, label: s.label, type: s.type, price: s.price }));
-    const amount = held.reduce((sum, s) => sum + s.price, 0);
     await seats.hold(tx, locked, r.checkoutId, r.heldUntil);
     const version = await showtimes.bumpSeatVersion(tx, r.showtimeId, { scheduledOnly: true });
     if (version === null) throw showtimeCancelled(r.showtimeId);
+    const priced = await priceHold(tx, r, held);
     await bookings.insertHold(
       tx,
       {
         id: r.checkoutId,
         userId: r.userId,
         showtimeId: r.showtimeId,
-        amount,
+        amount: priced.amount,
+        promoCode: priced.promo?.code ?? null,
+        discount: priced.discount,
         currency: r.currency,
         provider: r.provider,
         idempotencyKey: r.idempotencyKey,
         holdExpiresAt: r.heldUntil,
-        seats: held,
+        seats: priced.lines,
       },
       r.now,
     );
+    await recordRedemption(tx, priced, { bookingId: r.checkoutId, userId: r.userId, now: r.now });
     return {
-      seats: held,
-      amount,
+      seats: priced.lines,
+      amount: priced.amount,
       expiresAt: r.heldUntil,
       change: { showtimeId: r.showtimeId, version, changes: held.map((s) => ({ seatId: s.id, status: 'held' as const })), reason: 'held' as const },
     };
@@ -195,8 +205,8 @@ export function confirm(db: Transactor, checkoutId: string, showtimeId: number, 
 }
 
 /**
- * Releases the seats this checkout still holds (never anyone else's) and
- * closes its booking with `status`. Safe to repeat.
+ * Releases the seats this checkout still holds (never anyone else's), gives
+ * back its promo redemption and closes its booking with `status`. Safe to repeat.
  */
 export function release(
   db: Transactor,
@@ -206,6 +216,7 @@ export function release(
     const ids = await seats.lockHeldBy(tx, r.checkoutId);
     await seats.makeAvailable(tx, ids, 'held');
     const version = ids.length > 0 ? await showtimes.bumpSeatVersion(tx, r.showtimeId) : null;
+    await promos.returnRedemption(tx, r.checkoutId, r.now);
     // A hold refused before its booking row existed leaves nothing to close.
     if (await bookings.getState(tx, r.checkoutId)) await bookings.release(tx, r.checkoutId, r.status, r.reason, r.now);
     if (version === null) return null;
@@ -219,9 +230,10 @@ export function release(
 }
 
 /**
- * booked → available for a refunded booking; booking → REFUNDED, and the
- * customer's refund email queued in the same commit (the outbox row that
- * activities/notifications.ts delivers at most once). Safe to repeat.
+ * booked → available for a refunded booking; its promo redemption given
+ * back; booking → REFUNDED, and the customer's refund email queued in the
+ * same commit (the outbox row that activities/notifications.ts delivers at
+ * most once). Safe to repeat.
  */
 export function refundBooking(db: Transactor, bookingId: string, reason: string, now: Date): Promise<SeatChangeSet | null> {
   return db.transaction(async (tx) => {
@@ -230,6 +242,7 @@ export function refundBooking(db: Transactor, bookingId: string, reason: string,
     const ids = await seats.lockBookedBy(tx, bookingId);
     await seats.makeAvailable(tx, ids, 'booked');
     const version = ids.length > 0 ? await showtimes.bumpSeatVersion(tx, booking.showtimeId) : null;
+    await promos.returnRedemption(tx, bookingId, now);
     await bookings.markRefunded(tx, bookingId, reason, now);
     await notifications.queueOnce(tx, { userId: booking.userId, bookingId, kind: 'booking_refunded', channel: 'email', body: `refunded: ${reason}` }, now);
     if (version === null) return null;

@@ -1,4 +1,5 @@
 import type { ShowtimeStatus } from '../core/domain.js';
+import { TicketTypeCodes, type TicketTypeCode } from '../core/pricing.js';
 import { num, type Sql } from './sql.js';
 
 /**
@@ -208,4 +209,53 @@ export async function popular(sql: Sql, r: Range, limit: number) {
     bookings: num(row.bookings),
     showtimes: num(row.showtimes),
   }));
+}
+
+export interface TicketTypeRevenue {
+  currency: string;
+  ticketType: TicketTypeCode;
+  seats: number;
+  gross: number;
+  discount: number;
+  revenue: number;
+  refundedSeats: number;
+  refundedAmount: number;
+}
+
+/**
+ * Seats of CONFIRMED bookings per currency and ticket type: their prices as
+ * that type (gross), their shares of the promo discounts, and what remains
+ * (revenue; per currency it adds up to the revenue report's). REFUNDED ones
+ * apart. Ticket types in list order.
+ */
+export async function revenueByTicketType(sql: Sql, r: Range): Promise<TicketTypeRevenue[]> {
+  const rows: Record<string, unknown>[] = await sql.query(
+    `SELECT b.currency, bs.ticket_type,
+       SUM(b.status = 'CONFIRMED') AS seats,
+       SUM(CASE WHEN b.status = 'CONFIRMED' THEN bs.price ELSE 0 END) AS gross,
+       SUM(CASE WHEN b.status = 'CONFIRMED' THEN bs.discount ELSE 0 END) AS discount,
+       SUM(b.status = 'REFUNDED') AS refundedSeats,
+       SUM(CASE WHEN b.status = 'REFUNDED' THEN bs.price - bs.discount ELSE 0 END) AS refundedAmount
+     FROM booking_seats bs JOIN bookings b ON b.id = bs.booking_id JOIN showtimes st ON st.id = b.showtime_id
+     WHERE b.status IN ('CONFIRMED', 'REFUNDED') AND st.starts_at >= ? AND st.starts_at < ?
+     GROUP BY b.currency, bs.ticket_type`,
+    [r.from, r.to],
+  );
+  const order = (t: unknown): number => TicketTypeCodes.indexOf(t as TicketTypeCode);
+  return rows
+    .map((row) => {
+      const gross = num(row.gross);
+      const discount = num(row.discount);
+      return {
+        currency: String(row.currency),
+        ticketType: row.ticket_type as TicketTypeCode,
+        seats: num(row.seats),
+        gross,
+        discount,
+        revenue: gross - discount,
+        refundedSeats: num(row.refundedSeats),
+        refundedAmount: num(row.refundedAmount),
+      };
+    })
+    .sort((a, b) => a.currency.localeCompare(b.currency) || order(a.ticketType) - order(b.ticketType));
 }

@@ -226,3 +226,17 @@ export const seedHalls: SeedHall[] = [
 export const SEED_DAYS = 14;
 export const SHOWS_PER_HALL_PER_DAY = 4;
 export const DEMO_USER = { email: 'demo@marquee.local', password: 'demo-password', name: 'Demo Moviegoer' };
+
+/** A promo code to try at the checkout: 10 % off, once per customer (docs/pricing.md). */
+export const DEMO_PROMO_CODE = {
+  code: 'WELCOME10',
+  kind: 'percent' as const,
+  value: 10,
+  maxRedemptions: null,
+  perUserLimit: 1,
+  validFrom: null,
+  validUntil: null,
+  movieIds: [],
+  showtimeIds: [],
+  active: true,
+};

@@ -5,7 +5,8 @@ import { hashPassword } from '../core/password.js';
 import type { Role } from '../core/domain.js';
 import * as catalog from './catalog.js';
 import * as halls from './halls.js';
-import { DEMO_USER, SEED_DAYS, SHOWS_PER_HALL_PER_DAY, seedGenres, seedHalls, seedMovies } from './seed-data.js';
+import * as promos from './promo-codes.js';
+import { DEMO_PROMO_CODE, DEMO_USER, SEED_DAYS, SHOWS_PER_HALL_PER_DAY, seedGenres, seedHalls, seedMovies } from './seed-data.js';
 import * as showtimes from './showtimes.js';
 import type { Sql } from './sql.js';
 import * as users from './users.js';
@@ -82,6 +83,7 @@ export async function seed(ds: DataSource, opts: SeedOptions): Promise<void> {
 
     await ensureUser(tx, { email: opts.adminEmail, password: opts.adminPassword, name: 'Box Office Admin' }, 'admin', now);
     await ensureUser(tx, DEMO_USER, 'user', now);
+    if (!(await promos.findByCode(tx, DEMO_PROMO_CODE.code))) await promos.create(tx, DEMO_PROMO_CODE, now);
   });
 }
 

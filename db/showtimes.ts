@@ -289,12 +289,12 @@ export const hasCustomers = (a: { bookings: number; occupiedSeats: number }): bo
 export async function basics(
   sql: Sql,
   id: number,
-): Promise<{ id: number; status: ShowtimeStatus; startsAt: Date; currency: string; hall: { rows: number; cols: number } } | null> {
-  const [r]: { status: ShowtimeStatus; starts_at: Date; currency: string; hr: number; hc: number }[] = await sql.query(
-    'SELECT st.status, st.starts_at, st.currency, h.`rows` AS hr, h.cols AS hc FROM showtimes st JOIN halls h ON h.id = st.hall_id WHERE st.id = ?',
+): Promise<{ id: number; movieId: number; status: ShowtimeStatus; startsAt: Date; currency: string; hall: { rows: number; cols: number } } | null> {
+  const [r]: { movie_id: number; status: ShowtimeStatus; starts_at: Date; currency: string; hr: number; hc: number }[] = await sql.query(
+    'SELECT st.movie_id, st.status, st.starts_at, st.currency, h.`rows` AS hr, h.cols AS hc FROM showtimes st JOIN halls h ON h.id = st.hall_id WHERE st.id = ?',
     [id],
   );
-  return r ? { id, status: r.status, startsAt: r.starts_at, currency: r.currency, hall: { rows: r.hr, cols: r.hc } } : null;
+  return r ? { id, movieId: r.movie_id, status: r.status, startsAt: r.starts_at, currency: r.currency, hall: { rows: r.hr, cols: r.hc } } : null;
 }
 
 /** Whether the hall has a showtime starting at exactly this time (the seed's natural key). */

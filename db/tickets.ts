@@ -1,4 +1,5 @@
 import type { BookingStatus, SeatType, ShowtimeStatus } from '../core/domain.js';
+import type { TicketTypeCode } from '../core/pricing.js';
 import type { Transactor } from './checkouts.js';
 import { isDuplicateKey, type Sql } from './sql.js';
 
@@ -20,7 +21,8 @@ export interface TicketedBooking {
   currency: string;
   /** Why the booking ended, for a refunded one. */
   reason: string | null;
-  seats: { id: number; label: string; type: SeatType; price: number }[];
+  /** Each seat with its ticket type and its price as that type. */
+  seats: { id: number; label: string; type: SeatType; price: number; ticketType: TicketTypeCode }[];
 }
 
 export async function ticketedBooking(sql: Sql, bookingId: string): Promise<TicketedBooking | null> {
@@ -49,8 +51,8 @@ export async function ticketedBooking(sql: Sql, bookingId: string): Promise<Tick
     [bookingId],
   );
   if (!b) return null;
-  const seats: { show_seat_id: number; label: string; seat_type: SeatType; price: number }[] = await sql.query(
-    `SELECT bs.show_seat_id, bs.label, hs.seat_type, bs.price
+  const seats: { show_seat_id: number; label: string; seat_type: SeatType; price: number; ticket_type: TicketTypeCode }[] = await sql.query(
+    `SELECT bs.show_seat_id, bs.label, hs.seat_type, bs.price, bs.ticket_type
        FROM booking_seats bs JOIN show_seats ss ON ss.id = bs.show_seat_id JOIN hall_seats hs ON hs.id = ss.hall_seat_id
       WHERE bs.booking_id = ? ORDER BY bs.show_seat_id`,
     [bookingId],
@@ -65,7 +67,7 @@ export async function ticketedBooking(sql: Sql, bookingId: string): Promise<Tick
     amount: b.amount,
     currency: b.currency,
     reason: b.reason,
-    seats: seats.map((s) => ({ id: Number(s.show_seat_id), label: s.label, type: s.seat_type, price: s.price })),
+    seats: seats.map((s) => ({ id: Number(s.show_seat_id), label: s.label, type: s.seat_type, price: s.price, ticketType: s.ticket_type })),
   };
 }
 

@@ -1,3 +1,4 @@
+import { TicketTypeNames } from '../core/pricing.js';
 import type { TicketedBooking } from '../db/tickets.js';
 import { bookingEvent } from '../tickets/calendar.js';
 import { spacedCode, type Ticket } from '../tickets/codes.js';
@@ -29,6 +30,12 @@ export const messageIdOf = (kind: string, bookingId: string, from: string): stri
 
 const recipient = (b: TicketedBooking) => ({ name: b.user.name, address: b.user.email });
 
+/** "A1 (Child)": the seat and its ticket type. */
+const seatAndType = (b: TicketedBooking, t: Ticket): string => {
+  const type = b.seats.find((s) => s.id === t.seatId)?.ticketType;
+  return type ? `${t.label} (${TicketTypeNames[type]})` : t.label;
+};
+
 export async function confirmationMail(b: TicketedBooking, tickets: Ticket[], s: MessageSettings): Promise<ComposedMail> {
   const when = showtimeText(b.showtime.startsAt, s.timeZone);
   const [pngs, pdf] = await Promise.all([Promise.all(tickets.map((t) => qrPng(t.code))), ticketsPdf(b, tickets, s.timeZone)]);
@@ -40,7 +47,7 @@ export async function confirmationMail(b: TicketedBooking, tickets: Ticket[], s:
     `Total paid: ${moneyText(b.amount, b.currency)}. Booking ${b.bookingId}.`,
     '',
     'Your tickets (show the QR code at the door, or read out the code; each admits one person once):',
-    ...tickets.map((t) => `  Seat ${t.label}: ${spacedCode(t.code)}`),
+    ...tickets.map((t) => `  Seat ${seatAndType(b, t)}: ${spacedCode(t.code)}`),
     '',
     'All tickets are attached as a PDF, and the showtime as a calendar event.',
   ].join('\n');
@@ -50,7 +57,7 @@ export async function confirmationMail(b: TicketedBooking, tickets: Ticket[], s:
 Total paid: ${escapeHtml(moneyText(b.amount, b.currency))}. Booking ${escapeHtml(b.bookingId)}.</p>
 ${tickets
   .map(
-    (t) => `<div><h2>Seat ${escapeHtml(t.label)}</h2>
+    (t) => `<div><h2>Seat ${escapeHtml(seatAndType(b, t))}</h2>
 <img src="cid:${cid(t)}" width="232" height="232" alt="QR code of the ticket for seat ${escapeHtml(t.label)}">
 <p><code>${escapeHtml(spacedCode(t.code))}</code></p></div>`,
   )

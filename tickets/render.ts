@@ -1,5 +1,6 @@
 import PDFDocument from 'pdfkit';
 import QRCode from 'qrcode';
+import { TicketTypeNames } from '../core/pricing.js';
 import type { TicketedBooking } from '../db/tickets.js';
 import { spacedCode, type Ticket } from './codes.js';
 import { moneyText, showtimeText } from './wording.js';
@@ -42,7 +43,7 @@ export async function ticketsPdf(booking: TicketedBooking, tickets: Ticket[], ti
     doc.font('Helvetica').fontSize(10).text(showtimeText(booking.showtime.startsAt, timeZone), { width });
     doc.text(booking.hall.name, { width });
     doc.moveDown(0.3).font('Helvetica-Bold').fontSize(22).text(`Seat ${t.label}`, { width });
-    if (seat) doc.font('Helvetica').fontSize(9).text(`${seat.type} · ${moneyText(seat.price, booking.currency)}`, { width });
+    if (seat) doc.font('Helvetica').fontSize(9).text(`${TicketTypeNames[seat.ticketType]} · ${seat.type} · ${moneyText(seat.price, booking.currency)}`, { width });
     const size = 150;
     doc.image(pngs[i]!, 24 + (width - size) / 2, doc.y + 8, { width: size, height: size });
     doc.y += size + 16;

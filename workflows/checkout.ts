@@ -104,10 +104,11 @@ export async function checkoutWorkflow(input: CheckoutInput): Promise<CheckoutSt
  * the POST waits on it. Registers the seats' release once they are held.
  */
 async function reserve({ checkout, undo, steps }: Saga): Promise<Reservation | undefined> {
-  const { checkoutId, userId, showtimeId, seatIds, bestAvailable, idempotencyKey } = checkout.input;
+  const { checkoutId, userId, showtimeId, seatIds, bestAvailable, idempotencyKey, ticketTypes, ticketCounts, promoCode } = checkout.input;
   const release = (c: Closing) => steps.releaseSeats({ checkoutId, showtimeId, ...c });
   try {
-    const reservation = await holdSteps.reserveSeats({ checkoutId, userId, showtimeId, seatIds, bestAvailable, idempotencyKey });
+    // The ticket choice only changes the step's input, not the workflow's commands: running checkouts and recorded histories replay unchanged.
+    const reservation = await holdSteps.reserveSeats({ checkoutId, userId, showtimeId, seatIds, bestAvailable, idempotencyKey, ticketTypes, ticketCounts, promoCode });
     undo.add(release);
     checkout.held(reservation);
     return reservation;

@@ -7,9 +7,11 @@ import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/commo
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { BookingStatus, PaymentProviderName, SeatType } from '../core/domain.js';
 import type { ErrorCode } from '../core/errors.js';
+import type { TicketChoice, TicketTypeCode } from '../core/pricing.js';
 import type { BestAvailableRequest } from '../core/seating.js';
 
-export interface CheckoutInput {
+/** Ticket types and the promo code are release 3 (docs/pricing.md); absent in earlier inputs (all adult, no code). */
+export interface CheckoutInput extends TicketChoice {
   checkoutId: string;
   userId: number;
   showtimeId: number;
@@ -26,7 +28,12 @@ export interface HeldSeat {
   id: number;
   label: string;
   type: SeatType;
+  /** The seat's price as its ticket type, before the discount. */
   price: number;
+  /** Release 3; absent in earlier results: adult. */
+  ticketType?: TicketTypeCode;
+  /** The seat's share of the promo code's discount (release 3; absent: 0). */
+  discount?: number;
 }
 
 export interface PaymentInfo {

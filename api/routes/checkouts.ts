@@ -12,6 +12,7 @@ import { intake, type HoldAsk } from '../hold-intake.js';
 import { assertSeatCount } from '../../core/hold-rules.js';
 import { checkoutIdForKey, newCheckoutId } from '../../core/ids.js';
 import { OpenBookingStatuses } from '../../core/domain.js';
+import { BASE_TICKET_TYPE, bookingLines, discountSummary, normalizePromoCode, TicketTypeCodes, type TicketChoice } from '../../core/pricing.js';
 import {
   CheckoutStatusKey,
   SeatCountKey,
@@ -35,17 +36,23 @@ import { findBooking, type BookingView } from '../../db/bookings.js';
 
 const TAGS = ['Checkout'];
 
-const checkoutBody = (b: BookingView | HoldResult, clientSecret?: string) => ({
-  checkoutId: b.checkoutId,
-  status: b.status,
-  showtimeId: b.showtimeId,
-  seats: b.seats,
-  amount: b.amount,
-  currency: b.currency,
-  expiresAt: b.expiresAt,
-  payment: b.payment ? { ...b.payment, ...(clientSecret ? { clientSecret } : {}) } : null,
-  reason: 'reason' in b ? b.reason : null,
-});
+/** A checkout as the API answers it: from the booking row, or from the hold's answer (whose promo code is the request's). */
+function checkoutBody(b: BookingView | HoldResult, opts: { promoCode?: string | undefined; clientSecret?: string | undefined } = {}) {
+  const lines = 'lines' in b ? b.lines : bookingLines(b.seats);
+  return {
+    checkoutId: b.checkoutId,
+    status: b.status,
+    showtimeId: b.showtimeId,
+    seats: b.seats.map(({ id, label, type, price }) => ({ id, label, type, price })),
+    lines,
+    amount: b.amount,
+    discount: 'discount' in b ? b.discount : discountSummary(opts.promoCode && normalizePromoCode(opts.promoCode), lines),
+    currency: b.currency,
+    expiresAt: b.expiresAt,
+    payment: b.payment ? { ...b.payment, ...(opts.clientSecret ? { clientSecret: opts.clientSecret } : {}) } : null,
+    reason: 'reason' in b ? b.reason : null,
+  };
+}
 
 /** The booking row, visible to its owner and to admins; 404 for anyone else (no existence leak). */
 export async function ownedBooking(deps: AppDeps, id: string, user: AuthUser): Promise<BookingView> {
@@ -54,11 +61,46 @@ export async function ownedBooking(deps: AppDeps, id: string, user: AuthUser): P
   return booking;
 }
 
-/** What identifies a request for its Idempotency-Key: the showtime and the seats asked for (in any order), or the best-available ask. */
+/**
+ * The ticket choice as the request hash takes it: the types other than adult
+ * (per seat in seat order, or counted in list order) and the code in its
+ * stored case; nothing when the request leaves them at their defaults, so a
+ * plain request hashes as it did before ticket types existed.
+ */
+function normalizedChoice(ask: HoldAsk): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if ('seatIds' in ask) {
+    const typed = Object.entries(ask.ticketTypes ?? {})
+      .filter(([, type]) => type !== BASE_TICKET_TYPE)
+      .map(([id, type]) => [Number(id), type] as const)
+      .sort(([a], [b]) => a - b);
+    if (typed.length > 0) out.ticketTypes = typed;
+  } else {
+    const counts = TicketTypeCodes.filter((c) => c !== BASE_TICKET_TYPE && (ask.ticketCounts?.[c] ?? 0) > 0).map((c) => [c, ask.ticketCounts![c]]);
+    if (counts.length > 0) out.ticketCounts = counts;
+  }
+  if (ask.promoCode !== undefined) out.promoCode = normalizePromoCode(ask.promoCode);
+  return out;
+}
+
+/** What identifies a request for its Idempotency-Key: the showtime and the seats asked for (in any order), or the best-available ask; the ticket types and the promo code. */
 const requestHash = (ask: HoldAsk): string =>
   createHash('sha256')
-    .update(JSON.stringify('seatIds' in ask ? { showtimeId: ask.showtimeId, seatIds: [...new Set(ask.seatIds)].sort((a, b) => a - b) } : ask))
+    .update(
+      JSON.stringify({
+        ...('seatIds' in ask
+          ? { showtimeId: ask.showtimeId, seatIds: [...new Set(ask.seatIds)].sort((a, b) => a - b) }
+          : { showtimeId: ask.showtimeId, bestAvailable: ask.bestAvailable }),
+        ...normalizedChoice(ask),
+      }),
+    )
     .digest('hex');
+
+/** The ticket choice the workflow hands to the hold. */
+const choiceOf = (ask: HoldAsk): TicketChoice => ({
+  ...('seatIds' in ask ? (ask.ticketTypes ? { ticketTypes: ask.ticketTypes } : {}) : ask.ticketCounts ? { ticketCounts: ask.ticketCounts } : {}),
+  ...(ask.promoCode !== undefined ? { promoCode: normalizePromoCode(ask.promoCode) } : {}),
+});
 
 /** A retried POST whose checkout already closed: answer as the first request was answered. */
 async function replayClosedCheckout(deps: AppDeps, checkoutId: string, hash: string): Promise<HoldResult> {
@@ -85,7 +127,10 @@ export const checkoutRoutes = [
     responses: {
       201: { description: 'Seats held; pay before expiresAt', schema: Checkout },
       409: { description: 'SEATS_UNAVAILABLE: some seats are taken (details.seatIds)' },
-      422: { description: 'Showtime started or cancelled, too many seats, unknown seats, or Idempotency-Key reused with another body' },
+      422: {
+        description:
+          'Showtime started or cancelled, too many seats, unknown seats, a ticket type not on sale, Idempotency-Key reused with another body, or PROMO_CODE_INVALID (details.reason: unknown, not-yet-valid, expired, not-applicable, exhausted, per-user-limit)',
+      },
       503: { description: 'Payment provider unavailable' },
     },
     handler: async ({ body, user, ctx }, deps) => {
@@ -97,7 +142,7 @@ export const checkoutRoutes = [
       const checkoutId = key ? checkoutIdForKey(user.id, key) : newCheckoutId();
       // A retry of a checkout that exists goes straight to it: it answers as it answered first.
       const retry = key !== null && (await getState(deps.ds, checkoutId)) !== null;
-      const admitted = retry ? undefined : await intake(deps, body, checkoutId);
+      const admitted = retry ? undefined : await intake(deps, body, checkoutId, user.id);
       const hash = requestHash(body);
       const input: CheckoutInput = {
         checkoutId,
@@ -105,6 +150,7 @@ export const checkoutRoutes = [
         showtimeId: body.showtimeId,
         seatIds: admitted?.seatIds ?? ('seatIds' in body ? body.seatIds : []),
         ...('bestAvailable' in body ? { bestAvailable: body.bestAvailable } : {}),
+        ...choiceOf(body),
         requestHash: hash,
         idempotencyKey: key,
       };
@@ -131,7 +177,7 @@ export const checkoutRoutes = [
         await admitted?.admission.release();
       }
       ctx.set('Location', `/api/v1/checkouts/${checkoutId}`);
-      return { status: 201, body: checkoutBody(result, result.payment.clientSecret) };
+      return { status: 201, body: checkoutBody(result, { promoCode: body.promoCode, clientSecret: result.payment.clientSecret }) };
     },
   }),
 

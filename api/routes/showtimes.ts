@@ -1,7 +1,10 @@
+import { SeatTypes, seatPrice } from '../../core/domain.js';
 import { notFound } from '../../core/errors.js';
 import { seatingPolicy } from '../../core/hold-rules.js';
+import { priceList } from '../../core/pricing.js';
 import { seatMapCache } from '../../db/seat-map.js';
 import { findShowtimes, getShowtime } from '../../db/showtimes.js';
+import { effectiveFor } from '../../db/ticket-types.js';
 import { route } from '../route.js';
 import { IdParams } from '../schemas/common.js';
 import { utcDayRange } from '../schemas/params.js';
@@ -52,7 +55,7 @@ export const showtimeRoutes = [
     summary: 'A showtime with its movie, hall and seats left',
     tags,
     params: IdParams,
-    responses: { 200: { description: 'The showtime (any status, past ones too), with the seating rules', schema: ShowtimeDetailSchema } },
+    responses: { 200: { description: 'The showtime (any status, past ones too), with the seating rules and the ticket types on sale', schema: ShowtimeDetailSchema } },
     handler: async ({ params }, deps) => {
       const now = deps.clock.now();
       const showtime = await getShowtime(deps.ds, params.id, now);
@@ -64,7 +67,9 @@ export const showtimeRoutes = [
         companionsOnSale: policy.companionsOnSale,
         holdExtensionSeconds: deps.config.HOLD_EXTENSION_SECONDS,
       };
-      return { body: { ...showtime, seating } };
+      const adultPrices = Object.fromEntries(SeatTypes.map((t) => [t, seatPrice(showtime.basePrice, t)])) as Record<(typeof SeatTypes)[number], number>;
+      const ticketTypes = priceList(await effectiveFor(deps.ds, params.id), adultPrices);
+      return { body: { ...showtime, seating, ticketTypes } };
     },
   }),
 

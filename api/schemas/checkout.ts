@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { BookingStatuses, PaymentProviders, SeatTypes } from '../../core/domain.js';
 import { CHECKOUT_ID } from '../../core/ids.js';
+import { TicketTypeCodes } from '../../core/pricing.js';
 import { Currency, IntId, Money, Pagination } from './common.js';
 import { DayParam } from './params.js';
 
@@ -18,15 +19,46 @@ export const BestAvailableSpec = z
   .strict()
   .meta({ id: 'BestAvailable', description: 'The server chooses the best seats side by side (centre, two thirds back), never leaving a single seat alone' });
 
+export const TicketTypeCode = z.enum(TicketTypeCodes).meta({ id: 'TicketTypeCode', description: 'adult is the base price; the others are priced from it (docs/pricing.md)' });
+
+const PromoCodeAsk = z
+  .string()
+  .trim()
+  .min(1)
+  .max(64)
+  .meta({ description: 'A promo code, any case. One that cannot be redeemed is refused with 422 PROMO_CODE_INVALID (details.reason)', example: 'SUMMER10' });
+
+const SeatTicketTypes = z
+  .record(z.string().regex(/^[1-9]\d{0,15}$/, 'a seat id of seatIds'), TicketTypeCode)
+  .meta({ description: 'The ticket type of each seat, by seat id; seats not named are adult', example: { '1503': 'child' } });
+
+const TicketCounts = z
+  .object(Object.fromEntries(TicketTypeCodes.map((code) => [code, z.number().int().min(0).max(50).optional()])) as Record<(typeof TicketTypeCodes)[number], z.ZodOptional<z.ZodNumber>>)
+  .strict()
+  .meta({ id: 'TicketCounts', description: 'How many tickets of each type, at most `count` in all; the rest are adult', example: { adult: 2, child: 2 } });
+
 const NamedSeats = z
   .object({
     showtimeId: IntId,
     seatIds: z.array(z.number().int().positive().max(Number.MAX_SAFE_INTEGER)).min(1).max(50),
+    ticketTypes: SeatTicketTypes.optional(),
+    promoCode: PromoCodeAsk.optional(),
   })
   .strict()
+  .refine((b) => Object.keys(b.ticketTypes ?? {}).every((id) => b.seatIds.includes(Number(id))), {
+    message: 'ticketTypes may only name seats of seatIds',
+    path: ['ticketTypes'],
+  })
   .meta({ id: 'HoldNamedSeats' });
 
-const BestSeats = z.object({ showtimeId: IntId, bestAvailable: BestAvailableSpec }).strict().meta({ id: 'HoldBestAvailable' });
+const BestSeats = z
+  .object({ showtimeId: IntId, bestAvailable: BestAvailableSpec, ticketCounts: TicketCounts.optional(), promoCode: PromoCodeAsk.optional() })
+  .strict()
+  .refine((b) => Object.values(b.ticketCounts ?? {}).reduce((sum: number, n) => sum + (n ?? 0), 0) <= b.bestAvailable.count, {
+    message: 'ticketCounts add up to more tickets than bestAvailable.count',
+    path: ['ticketCounts'],
+  })
+  .meta({ id: 'HoldBestAvailable' });
 
 /** Either the seats by id, or how many and which kind: the server chooses them. */
 export const CreateCheckoutBody = z.union([NamedSeats, BestSeats]).meta({ id: 'CreateCheckout' });
@@ -51,7 +83,26 @@ export const CardPaymentBody = z
 
 export const CancelBody = z.object({ reason: z.string().trim().min(1).max(200).optional() }).strict();
 
-const Seat = z.object({ id: z.number().int(), label: z.string(), type: z.enum(SeatTypes), price: Money }).meta({ id: 'BookedSeat' });
+const Seat = z
+  .object({ id: z.number().int(), label: z.string(), type: z.enum(SeatTypes), price: Money.meta({ description: 'The seat as its ticket type, before the discount (lines say which type)' }) })
+  .meta({ id: 'BookedSeat' });
+
+const Line = z
+  .object({
+    seatId: z.number().int(),
+    label: z.string(),
+    seatType: z.enum(SeatTypes),
+    ticketType: TicketTypeCode,
+    ticketTypeName: z.string().meta({ example: 'Child' }),
+    price: Money.meta({ description: 'The seat as this ticket type, before the discount' }),
+    discount: Money.meta({ description: "This line's share of the promo code's discount" }),
+    amount: Money.meta({ description: 'price − discount' }),
+  })
+  .meta({ id: 'BookingLine' });
+
+const Discount = z
+  .object({ code: z.string(), amount: Money.meta({ description: 'Taken off the sum of the lines; amount = Σ price − this' }) })
+  .meta({ id: 'Discount' });
 
 const Payment = z
   .object({ provider: z.enum(PaymentProviders), intentId: z.string(), clientSecret: z.string().optional() })
@@ -63,7 +114,9 @@ export const Checkout = z
     status: z.enum(BookingStatuses),
     showtimeId: z.number().int(),
     seats: z.array(Seat),
-    amount: Money,
+    lines: z.array(Line),
+    amount: Money.meta({ description: 'What is paid: the sum of the lines’ prices less the discount, never below 0' }),
+    discount: Discount.nullable(),
     currency: Currency,
     expiresAt: z.string().nullable(),
     payment: Payment.nullable(),

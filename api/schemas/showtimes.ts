@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { SeatStatuses, SeatTypes, ShowtimeStatuses } from '../../core/domain.js';
+import { TicketTypeCodes } from '../../core/pricing.js';
 import { Currency, Instant, IntId, Money, page } from './common.js';
 import { DayParam, pagination } from './params.js';
 
@@ -45,6 +46,15 @@ export const ShowtimeDetailSchema = ShowtimeSchema.extend({
     companionsOnSale: z.boolean().meta({ description: 'Companion seats sell on their own (the show is close); before that, only with the wheelchair space beside' }),
     holdExtensionSeconds: z.number().int().meta({ description: 'What POST /checkouts/{id}/extend adds to a hold, once' }),
   }),
+  ticketTypes: z
+    .array(
+      z.object({
+        code: z.enum(TicketTypeCodes),
+        name: z.string(),
+        prices: z.record(z.enum(SeatTypes), Money).meta({ description: 'What a ticket of this type costs for a seat of each type' }),
+      }),
+    )
+    .meta({ description: 'The ticket types on sale for this showtime (adult first: the seat prices), as POST /checkouts names them' }),
 }).meta({ id: 'ShowtimeDetail' });
 
 export const ShowtimeQuery = pagination(20, 100).extend({

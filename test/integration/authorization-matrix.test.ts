@@ -80,6 +80,7 @@ interface Fixtures {
   freshMovie(): Promise<number>;
   freshNamed(table: 'genres' | 'actors'): Promise<number>;
   freshUser(): Promise<number>;
+  freshPromoCode(): Promise<number>;
 }
 
 const unique = (): string => randomUUID().slice(0, 8);
@@ -183,6 +184,17 @@ const MATRIX: Record<string, Row> = {
   'GET /api/v1/admin/reports/revenue': { access: 'admin', ok: 200 },
   'GET /api/v1/admin/reports/popular': { access: 'admin', ok: 200 },
   'GET /api/v1/admin/reports/occupancy-by-day': { access: 'admin', ok: 200 },
+  'GET /api/v1/admin/reports/revenue-by-ticket-type': { access: 'admin', ok: 200 },
+  // admin: ticket types and promo codes
+  'GET /api/v1/admin/ticket-types': { access: 'admin', ok: 200 },
+  'PATCH /api/v1/admin/ticket-types/{code}': { access: 'admin', ok: 200, call: () => ({ params: { code: 'senior' }, body: { rules: { regular: { kind: 'percent', value: 80 } } } }) },
+  'GET /api/v1/admin/showtimes/{id}/ticket-types': { access: 'admin', ok: 200, call: (f) => ({ params: { id: f.show.showtimeId } }) },
+  'PUT /api/v1/admin/showtimes/{id}/ticket-types': { access: 'admin', ok: 200, call: async (f) => ({ params: { id: (await f.freshShowtime()).showtimeId }, body: { overrides: [] } }) },
+  'GET /api/v1/admin/promo-codes': { access: 'admin', ok: 200 },
+  'POST /api/v1/admin/promo-codes': { access: 'admin', ok: 201, call: () => ({ body: { code: `M${unique()}`, kind: 'percent', value: 10 } }) },
+  'GET /api/v1/admin/promo-codes/{id}': { access: 'admin', ok: 200, call: async (f) => ({ params: { id: await f.freshPromoCode() } }) },
+  'PATCH /api/v1/admin/promo-codes/{id}': { access: 'admin', ok: 200, call: async (f) => ({ params: { id: await f.freshPromoCode() }, body: { value: 15 } }) },
+  'DELETE /api/v1/admin/promo-codes/{id}': { access: 'admin', ok: 204, call: async (f) => ({ params: { id: await f.freshPromoCode() } }) },
   'GET /api/v1/admin/reports/sales': { access: 'admin', ok: 200, call: () => ({ query: '?by=seat-type' }) },
   // Staff read bookings (the console's search and detail, to help at the door); only admins act on them.
   'GET /api/v1/admin/bookings': { access: 'staff', ok: 200 },
@@ -285,6 +297,11 @@ describe('authorization matrix: every operation of the OpenAPI document, as ever
         ),
       freshNamed: (table) => createNamed(deps.ds, table, `${table} ${unique()}`),
       freshUser: async () => (await createUser(deps)).id,
+      freshPromoCode: async () => {
+        const res = await api.request('POST', '/api/v1/admin/promo-codes', { token: await tokenOf('admin'), body: { code: `F${unique()}`, kind: 'fixed', value: 100 } });
+        expect(res.status, JSON.stringify(res.body)).to.equal(201);
+        return res.body.id as number;
+      },
     };
     fixtures.heldCheckout = await holdForCustomer();
     const ticketed = await fixtures.confirmedForCustomer();

@@ -19,12 +19,19 @@ const TABLES = [
   'movies',
   'notifications',
   'payment_events',
+  'promo_code_movies',
+  'promo_code_showtimes',
+  'promo_codes',
+  'promo_redemptions',
   'show_seats',
+  'showtime_ticket_rules',
+  'showtime_ticket_types',
   'showtimes',
   'ticket_checkins',
+  'ticket_type_rules',
+  'ticket_types',
   'users',
 ];
-
 async function tableNames(db: TestDatabase): Promise<string[]> {
   const rows: { name: string }[] = await db.ds.query(
     "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name <> 'schema_migrations'",
@@ -109,6 +116,7 @@ describe('database', function () {
 
   it('the tickets migration marks notifications written before it as skipped, so no old booking gets a late email', async () => {
     await db.ds.undoLastMigration();
+    await db.ds.undoLastMigration();
     const [user] = await db.ds.query('SELECT id FROM users LIMIT 1');
     await db.ds.query('INSERT INTO notifications (user_id, booking_id, kind, channel, body, created_at) VALUES (?, ?, ?, ?, ?, ?)', [
       user.id,
@@ -121,5 +129,24 @@ describe('database', function () {
     await db.ds.runMigrations();
     const rows = await db.ds.query("SELECT status, attempts, last_error FROM notifications WHERE booking_id = 'chk_A'");
     expect(rows).to.deep.equal([{ status: 'skipped', attempts: 0, last_error: 'queued before email delivery existed' }]);
+  });
+
+  it('the pricing migration makes every seat of earlier bookings an adult ticket at its price, with no discount', async () => {
+    await db.ds.undoLastMigration();
+    const [user] = await db.ds.query('SELECT id FROM users LIMIT 1');
+    const [seat] = await db.ds.query('SELECT id, showtime_id, price FROM show_seats ORDER BY id LIMIT 1');
+    await db.ds.query(
+      `INSERT INTO bookings (id, user_id, showtime_id, status, amount, currency, payment_provider, hold_expires_at, created_at, updated_at)
+       VALUES ('chk_R2', ?, ?, 'CONFIRMED', ?, 'USD', 'mock', ?, ?, ?)`,
+      [user.id, seat.showtime_id, seat.price, new Date(), new Date(), new Date()],
+    );
+    await db.ds.query("INSERT INTO booking_seats (booking_id, show_seat_id, label, price) VALUES ('chk_R2', ?, 'A1', ?)", [seat.id, seat.price]);
+    await db.ds.runMigrations();
+    expect(await db.ds.query("SELECT ticket_type, price, discount FROM booking_seats WHERE booking_id = 'chk_R2'")).to.deep.equal([
+      { ticket_type: 'adult', price: seat.price, discount: 0 },
+    ]);
+    expect(await db.ds.query("SELECT amount, discount, promo_code FROM bookings WHERE id = 'chk_R2'")).to.deep.equal([{ amount: seat.price, discount: 0, promo_code: null }]);
+    expect((await db.ds.query('SELECT code FROM ticket_types ORDER BY sort')).map((r: { code: string }) => r.code)).to.deep.equal(['adult', 'child', 'senior', 'student']);
+    expect(Number((await db.ds.query('SELECT COUNT(*) AS n FROM ticket_type_rules'))[0].n), 'three types × five seat types').to.equal(15);
   });
 });

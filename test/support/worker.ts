@@ -1,3 +1,4 @@
+import { WorkflowNotFoundError } from '@temporalio/client';
 import { NativeConnection, Runtime, type Worker, type WorkflowBundle } from '@temporalio/worker';
 import type { ActivitySettings } from '../../activities/deps.js';
 import { createActivities } from '../../activities/index.js';
@@ -95,3 +96,13 @@ export async function terminateOpenCheckouts(deps: TestDeps): Promise<void> {
   const open: { id: string }[] = await deps.ds.query("SELECT id FROM bookings WHERE status IN ('HOLDING', 'AWAITING_PAYMENT')");
   await Promise.all(open.map(({ id }) => deps.temporal.workflow.getHandle(id).terminate('test suite finished').catch(() => undefined)));
 }
+
+/** Whether a workflow with this id was ever started on the suite's Temporal server (a refused request starts none). */
+export const workflowStarted = (deps: TestDeps, workflowId: string): Promise<boolean> =>
+  deps.temporal.workflow
+    .getHandle(workflowId)
+    .describe()
+    .then(
+      () => true,
+      (e: unknown) => (e instanceof WorkflowNotFoundError ? false : Promise.reject(e)),
+    );

@@ -117,6 +117,8 @@ describe('open checkouts per account', function () {
         idempotencyKey: null,
         hall: { rows: 1, cols: 5 },
         policy: { singleSeatRule: false, companionsOnSale: true },
+        movieId: show.movieId,
+        choice: {},
         provider: 'mock' as const,
         currency: 'USD',
         heldUntil: new Date(now.getTime() + ttlMs),

@@ -30,6 +30,8 @@ describe('state changes are checked against the transition tables (real MariaDB)
       checkoutId,
       userId,
       showtimeId: show.showtimeId,
+      movieId: show.movieId,
+      choice: {},
       seatIds: [seatId],
       idempotencyKey: null,
       provider: 'mock',

@@ -107,6 +107,8 @@ describe('e-tickets and their emails (real MySQL, Temporal, SMTP)', function () 
     expect(parsed.subject).to.match(/^Your tickets: Test Movie/);
     const codes = (await get(alice, `/bookings/${bookingId}`)).body.tickets.map((t: TicketBody) => t.code);
     for (const code of codes) expect(parsed.text?.replace(/ /g, '')).to.include(code);
+    // Each ticket names its seat and ticket type (bought without a choice: adult).
+    expect(parsed.text).to.include('Seat A1 (Adult):');
     const byType = (t: string) => parsed.attachments.filter((a) => a.contentType === t);
     const pngs = byType('image/png');
     expect(pngs).to.have.length(2);

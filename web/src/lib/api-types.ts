@@ -52,6 +52,9 @@ export type CreateCheckoutRequest = z.input<typeof CreateCheckoutBody>;
 export type CardPaymentRequest = z.input<typeof CardPaymentBody>;
 export type CancelRequest = z.input<typeof CancelBody>;
 export type Checkout = z.output<typeof CheckoutSchema>;
+/** One seat of a checkout or booking: its ticket type, price and share of the discount. */
+export type BookingLine = Checkout['lines'][number];
+export type TicketTypeCode = BookingLine['ticketType'];
 export type Booking = z.output<typeof BookingSchema>;
 export type BookingListQuery = Partial<z.output<typeof BookingListQuerySchema>>;
 /** A booking as its owner sees it, with its tickets (none until CONFIRMED). */

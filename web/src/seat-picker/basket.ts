@@ -1,12 +1,12 @@
 /** The basket beside the seat map: picked seats → hold → pay (with the hold's countdown) → confirmation. */
 import type { BookingStatus } from '../../../core/domain.js';
 import { errorText } from '../lib/api.js';
-import type { Checkout } from '../lib/api-types.js';
-import { byId, el } from '../lib/dom.js';
+import type { Checkout, SeatMapSeat } from '../lib/api-types.js';
+import { byId } from '../lib/dom.js';
 import { announce, notice } from '../lib/feedback.js';
 import { money, plural, whenText } from '../lib/format.js';
-import { seatTypeText } from '../lib/seat-map.js';
 import { showAuth } from './auth.js';
+import { clearPromoError, pickedLine, priceOf, promoAsk, promoRefused, renderHeldLines, ticketTypesAsk } from './pricing.js';
 import { idempotencyKey, renderBestSeats, selectionProblem, wireBestSeats } from './seating.js';
 import { api, currentUser } from './session.js';
 import { currency, state } from './state.js';
@@ -17,24 +17,36 @@ let lastMinuteAnnounced = false;
 
 export const stopCountdown = (): void => clearInterval(countdownTimer);
 
-const seatLine = (s: Checkout['seats'][number], cur: string): HTMLLIElement =>
-  el('li', { attrs: { 'data-seat-id': s.id } }, el('span', { text: `${s.label} · ${seatTypeText[s.type]}` }), el('span', { text: money(s.price, cur) }));
+/** The picked seats' lines, drawn again; a ticket-type choice that had the focus keeps it. */
+function renderPicked(selected: SeatMapSeat[]): void {
+  const list = byId('selected-list');
+  const active = document.activeElement;
+  const focused = active instanceof HTMLSelectElement && list.contains(active) ? active.dataset.seatId : undefined;
+  list.replaceChildren(...selected.map((s) => pickedLine(s, renderTotals)));
+  if (focused) list.querySelector<HTMLSelectElement>(`select[data-seat-id="${focused}"]`)?.focus();
+}
+
+/** The picked seats' total at their ticket types, on the page and on the Hold button. */
+function renderTotals(): void {
+  const cur = currency();
+  const selected = [...state.selected].flatMap((id) => state.seatMap?.seat(id) ?? []);
+  const total = selected.reduce((n, s) => n + priceOf(s), 0);
+  byId('total').textContent = selected.length ? money(total, cur) : '—';
+  byId('hold-btn').textContent = selected.length ? `Hold ${plural(selected.length, 'seat')} · ${money(total, cur)}` : 'Hold seats';
+}
 
 export function renderBasket(): void {
-  const cur = currency();
   const selected = [...state.selected].flatMap((id) => state.seatMap?.seat(id) ?? []);
   byId('selection-panel').hidden = !!state.checkout || !byId('confirmation').hidden;
   byId('selection-empty').hidden = selected.length > 0;
-  byId('selected-list').replaceChildren(...selected.map((s) => seatLine(s, cur)));
-  const total = selected.reduce((n, s) => n + s.price, 0);
-  byId('total').textContent = selected.length ? money(total, cur) : '—';
+  renderPicked(selected);
+  renderTotals();
   const problem = selectionProblem();
   const rule = byId('selection-rule');
   if (rule.textContent !== (problem ?? '')) rule.textContent = problem ?? '';
   rule.hidden = !problem;
   const hold = byId('hold-btn', HTMLButtonElement);
   hold.disabled = selected.length === 0 || state.showtime?.status === 'cancelled' || !!problem;
-  hold.textContent = selected.length ? `Hold ${plural(selected.length, 'seat')} · ${money(total, cur)}` : 'Hold seats';
   if (problem) hold.setAttribute('aria-describedby', 'selection-rule');
   else hold.removeAttribute('aria-describedby');
   renderBestSeats();
@@ -51,14 +63,19 @@ async function holdSeats(): Promise<void> {
   const hold = byId('hold-btn', HTMLButtonElement);
   hold.disabled = true;
   state.holding = new Set(seatIds);
-  const r = await api.createCheckout({ showtimeId: showtime.id, seatIds }, idempotencyKey());
+  clearPromoError();
+  const ticketTypes = ticketTypesAsk(seatIds);
+  const promoCode = promoAsk();
+  const r = await api.createCheckout({ showtimeId: showtime.id, seatIds, ...(ticketTypes ? { ticketTypes } : {}), ...(promoCode ? { promoCode } : {}) }, idempotencyKey());
   state.holding.clear();
   hold.disabled = false;
   if (r.ok) {
     state.selected.clear();
+    state.ticketTypes.clear();
     startCheckout(r.body, 'Seats held. Pay before the timer runs out.');
     return;
   }
+  if (promoRefused(r.error)) return;
   if (r.status === 409 && r.error.code === 'SEATS_UNAVAILABLE') {
     const taken = Array.isArray(r.error.details?.seatIds) ? (r.error.details.seatIds as number[]) : [];
     state.conflicts = new Set(taken);
@@ -88,7 +105,9 @@ function startCheckout(checkout: Checkout, message?: string): void {
   byId('extend-btn').hidden = true;
   state.mine = new Set(checkout.seats.map((s) => s.id));
   state.seatMap?.paintAll();
-  byId('held-list').replaceChildren(...checkout.seats.map((s) => seatLine(s, checkout.currency)));
+  byId('promo-code', HTMLInputElement).value = '';
+  clearPromoError();
+  renderHeldLines(checkout);
   byId('checkout-total').textContent = money(checkout.amount, checkout.currency);
   byId('pay-btn').textContent = `Pay ${money(checkout.amount, checkout.currency)}`;
   byId('stripe-note').hidden = checkout.payment?.provider !== 'stripe';
@@ -228,7 +247,9 @@ function confirmed(booking: Checkout): void {
   byId('checkout-panel').hidden = true;
   const st = state.showtime;
   const where = st ? `${st.movie.title}, ${whenText(st.startsAt)}, ${st.hall.name}` : '';
-  byId('confirmation-text').textContent = `${where} — seats ${booking.seats.map((s) => s.label).join(', ')}, ${money(booking.amount, booking.currency)} paid.`;
+  const tickets = booking.lines.map((l) => `${l.label} (${l.ticketTypeName.toLowerCase()})`).join(', ');
+  const promo = booking.discount ? ` with promo code ${booking.discount.code}` : '';
+  byId('confirmation-text').textContent = `${where} — seats ${tickets}, ${money(booking.amount, booking.currency)} paid${promo}.`;
   byId('confirmation-ref').textContent = booking.checkoutId;
   const confirmation = byId('confirmation');
   confirmation.hidden = false;

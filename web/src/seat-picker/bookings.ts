@@ -19,6 +19,21 @@ function actions(b: Booking): HTMLDivElement {
   return row;
 }
 
+/** Each seat with its ticket type and price, the promo code's discount, and the total. */
+function priceLines(b: Booking): HTMLElement[] {
+  const lines = el(
+    'ul',
+    { class: 'lines', attrs: { 'aria-label': `Tickets of booking ${b.checkoutId}` } },
+    ...b.lines.map((l) =>
+      el('li', { attrs: { 'data-seat-id': l.seatId, 'data-ticket-type': l.ticketType } }, el('span', { text: `${l.label} · ${l.ticketTypeName}` }), el('span', { text: money(l.price, b.currency) })),
+    ),
+  );
+  const discount = b.discount
+    ? el('p', { class: 'lines-discount', text: `Promo code ${b.discount.code}: −${money(b.discount.amount, b.currency)}`, attrs: { 'data-promo-code': b.discount.code } })
+    : null;
+  return [lines, ...(discount ? [discount] : []), el('strong', { class: 'lines-total', text: `Total ${money(b.amount, b.currency)}` })];
+}
+
 const bookingItem = (b: Booking): HTMLLIElement =>
   el(
     'li',
@@ -30,7 +45,7 @@ const bookingItem = (b: Booking): HTMLLIElement =>
       el('span', { class: 'badge', text: b.status.replace('_', ' ').toLowerCase(), attrs: { 'data-status': b.status } }),
     ),
     el('span', { class: 'muted', text: `${whenText(b.startsAt)} · ${b.hall.name}` }),
-    el('span', { text: `Seats ${b.seats.map((s) => s.label).join(', ')} · ${money(b.amount, b.currency)}` }),
+    ...priceLines(b),
     el('span', { class: 'muted', text: `Ref ${b.checkoutId}` }),
     ticketsSection(b),
     actions(b),

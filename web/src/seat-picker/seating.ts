@@ -5,6 +5,7 @@ import type { Checkout } from '../lib/api-types.js';
 import { byId, el } from '../lib/dom.js';
 import { announce, notice } from '../lib/feedback.js';
 import { showAuth } from './auth.js';
+import { clearPromoError, promoAsk, promoRefused } from './pricing.js';
 import { api, currentUser } from './session.js';
 import { maxSeats, state } from './state.js';
 
@@ -47,13 +48,20 @@ export function wireBestSeats(started: (checkout: Checkout, how: string) => void
     if (!showtime || state.checkout) return;
     button.disabled = true;
     const accessible = byId('best-accessible', HTMLInputElement).checked;
-    const r = await api.createCheckout({ showtimeId: showtime.id, bestAvailable: { count: Number(count.value), ...(accessible ? { accessible } : {}) } }, idempotencyKey());
+    const promoCode = promoAsk();
+    clearPromoError();
+    const r = await api.createCheckout(
+      { showtimeId: showtime.id, bestAvailable: { count: Number(count.value), ...(accessible ? { accessible } : {}) }, ...(promoCode ? { promoCode } : {}) },
+      idempotencyKey(),
+    );
     button.disabled = false;
     if (r.ok) {
       state.selected.clear();
+      state.ticketTypes.clear();
       started(r.body, `We held the best seats we have: ${r.body.seats.map((s) => s.label).join(', ')}.`);
       return;
     }
+    if (promoRefused(r.error)) return;
     const reason = typeof r.error.details?.reason === 'string' ? r.error.details.reason : null;
     const text = r.status === 409 && reason ? `Sorry — ${reason}. Try fewer seats, or pick them on the map.` : errorText(r);
     notice(text, 'error');

@@ -50,6 +50,7 @@ export function leaveShowtime(): void {
   state.watch = null;
   state.showtime = null;
   state.selected.clear();
+  state.ticketTypes.clear();
   state.conflicts.clear();
   state.checkout = null;
   state.mine.clear();
@@ -179,6 +180,7 @@ function toggleSeat(seat: SeatMapSeat): void {
   }
   if (state.selected.has(seat.id)) {
     state.selected.delete(seat.id);
+    state.ticketTypes.delete(seat.id);
     announce(`${seat.label} removed`);
   } else {
     if (seat.status !== 'available') {

@@ -1,5 +1,5 @@
 /** What the seat-picker page knows right now, shared by its views. */
-import type { Checkout, ShowtimeDetail } from '../lib/api-types.js';
+import type { Checkout, ShowtimeDetail, TicketTypeCode } from '../lib/api-types.js';
 import type { ShowtimeWatch } from '../lib/live-seats.js';
 import type { SeatMapView } from '../lib/seat-map.js';
 
@@ -14,6 +14,8 @@ export const state = {
   seatMap: null as SeatMapView | null,
   /** Seats picked, not yet held. */
   selected: new Set<number>(),
+  /** The ticket type chosen for a picked seat; absent: adult. */
+  ticketTypes: new Map<number, TicketTypeCode>(),
   /** Seats of the hold request in flight: their live `held` may arrive before its answer and is not a loss. */
   holding: new Set<number>(),
   /** Seats a hold was just refused for: marked until they free up or another seat is picked. */

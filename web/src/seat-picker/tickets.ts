@@ -22,6 +22,7 @@ const dataUrlOf = (blob: Blob): Promise<string> =>
   });
 
 function ticketFigure(b: TicketedBooking, t: Ticket): HTMLElement {
+  const type = b.lines.find((l) => l.seatId === t.seatId)?.ticketTypeName;
   const img = el('img', { class: 'qr', attrs: { alt: `QR code of the ticket for seat ${t.label}`, width: 180, height: 180 } });
   void api.ticketQr(b.checkoutId, t.seatId).then(async (r) => {
     if (r.ok) img.src = await dataUrlOf(r.body.blob);
@@ -31,7 +32,7 @@ function ticketFigure(b: TicketedBooking, t: Ticket): HTMLElement {
     'figure',
     { class: 'ticket', attrs: { 'data-seat-id': t.seatId } },
     img,
-    el('figcaption', {}, el('strong', { text: `Seat ${t.label}` }), el('code', { class: 'ticket-code', text: spacedCode(t.code) })),
+    el('figcaption', {}, el('strong', { text: `Seat ${t.label}` }), type ? el('span', { class: 'ticket-type', text: type }) : null, el('code', { class: 'ticket-code', text: spacedCode(t.code) })),
   );
 }
 
