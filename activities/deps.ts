@@ -14,6 +14,7 @@ export interface ActivityDeps {
   clock: Clock;
   log: Logger;
   mailer: Mailer;
+  waitlist: WaitlistBell;
   settings: ActivitySettings;
 }
 
@@ -31,4 +32,16 @@ export type ActivitySettings = Pick<
   | 'MAIL_SEND_TIMEOUT_SECONDS'
   | 'MAX_OPEN_CHECKOUTS_PER_USER'
   | 'MAX_OPEN_CHECKOUTS_PER_SHOWTIME'
+  | 'PUBLIC_URL'
+  | 'WAITLIST_OFFER_SECONDS'
+  | 'WAITLIST_GRACE_SECONDS'
 >;
+
+/**
+ * Tells a showtime's waitlist that seats came back to it (worker/waitlist-bell.ts
+ * signals its workflow, if one runs). Never fails its caller: a ring that is
+ * lost is made up by the waitlist's own periodic look.
+ */
+export interface WaitlistBell {
+  ring(showtimeId: number): Promise<void>;
+}

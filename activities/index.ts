@@ -5,6 +5,7 @@ import { createNotificationActivities } from './notifications.js';
 import { createPaymentActivities } from './payment-steps.js';
 import { createReservationActivities } from './reservation.js';
 import { createSeatActivities } from './seats.js';
+import { createWaitlistActivities } from './waitlist.js';
 
 export type { ActivityDeps } from './deps.js';
 
@@ -18,6 +19,7 @@ export function createActivities(deps: ActivityDeps) {
     ...payments,
     ...createReservationActivities(seats, payments),
     ...createNotificationActivities(deps, deliver),
+    ...createWaitlistActivities(deps, deliver),
   });
 }
 

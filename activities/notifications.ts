@@ -13,7 +13,7 @@ export function createNotificationActivities(deps: ActivityDeps, deliver: Delive
     const body =
       `Your booking ${input.checkoutId} is confirmed: ${b.title}, ${b.startsAt.toISOString()} in ${b.hall}, ` +
       `seats ${b.seatLabels.join(', ')}, total ${(b.amount / 100).toFixed(2)} ${b.currency}.`;
-    await queueOnce(ds, { userId: b.userId, bookingId: input.checkoutId, kind: 'booking_confirmed', channel: 'email', body }, clock.now());
+    await queueOnce(ds, { userId: b.userId, subjectId: input.checkoutId, kind: 'booking_confirmed', channel: 'email', body }, clock.now());
     await deliver(input.checkoutId, 'booking_confirmed');
   }
 

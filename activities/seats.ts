@@ -2,6 +2,7 @@ import { assertSeatCount, assertShowtimeOpen, seatingPolicy } from '../core/hold
 import type { TicketChoice } from '../core/pricing.js';
 import type { BestAvailableRequest } from '../core/seating.js';
 import { notFound } from '../core/errors.js';
+import * as bookings from '../db/bookings.js';
 import * as checkouts from '../db/checkouts.js';
 import * as showtimes from '../db/showtimes.js';
 import { publishCommitted } from '../live/publisher.js';
@@ -41,12 +42,31 @@ export function createSeatActivities(deps: ActivityDeps, deliver: DeliverMail) {
     return change;
   }
 
+  /** Now, and the end of the grace period in which seats given back now are the waitlist's (docs/waitlist.md). */
+  const whenGivenBack = (): { now: Date; graceUntil: Date } => {
+    const now = clock.now();
+    return { now, graceUntil: new Date(now.getTime() + settings.WAITLIST_GRACE_SECONDS * 1000) };
+  };
+
+  /** Seats given back: watchers hear of it, and so does the showtime's waitlist when the seats went to it. */
+  async function returned(r: checkouts.Released): Promise<SeatChangeSet | null> {
+    await published(r.change);
+    if (r.toWaitlist && r.change) await deps.waitlist.ring(r.change.showtimeId);
+    return r.change;
+  }
+
   async function holdSeats(input: HoldSeatsInput): Promise<HoldSeatsResult> {
     assertSeatCount(input.bestAvailable?.count ?? input.seatIds.length, settings.MAX_SEATS_PER_CHECKOUT);
     const showtime = await showtimes.basics(ds, input.showtimeId);
     if (!showtime) throw notFound('showtime', input.showtimeId);
     const now = clock.now();
-    assertShowtimeOpen(showtime, now);
+    try {
+      assertShowtimeOpen(showtime, now);
+    } catch (e) {
+      // A hold already written (this step retried, or a waitlist offer written for it) answers as written: if the
+      // showtime closed meanwhile, the cancel its closing sends to open checkouts releases it.
+      if (!(await bookings.heldOf(ds, input.checkoutId))) throw e;
+    }
     const held = await checkouts.hold(ds, {
       checkoutId: input.checkoutId,
       userId: input.userId,
@@ -87,7 +107,7 @@ export function createSeatActivities(deps: ActivityDeps, deliver: DeliverMail) {
     status: 'EXPIRED' | 'CANCELLED' | 'FAILED';
     reason: string;
   }): Promise<SeatChangeSet | null> {
-    return published(await checkouts.release(ds, { ...input, now: clock.now() }));
+    return returned(await checkouts.release(ds, { ...input, ...whenGivenBack() }));
   }
 
   /**
@@ -96,7 +116,7 @@ export function createSeatActivities(deps: ActivityDeps, deliver: DeliverMail) {
    * this step after the commit only sends what is still pending). Safe to repeat.
    */
   async function releaseBookedSeats(input: { bookingId: string; reason: string }): Promise<SeatChangeSet | null> {
-    const change = await published(await checkouts.refundBooking(ds, input.bookingId, input.reason, clock.now()));
+    const change = await returned(await checkouts.refundBooking(ds, { ...input, ...whenGivenBack() }));
     await deliver(input.bookingId, 'booking_refunded');
     return change;
   }
@@ -110,7 +130,10 @@ export function createSeatActivities(deps: ActivityDeps, deliver: DeliverMail) {
 
   /** Marks a showtime cancelled and lists what must be unwound: open checkouts and confirmed bookings. */
   async function cancelShowtime(input: { showtimeId: number }): Promise<{ openCheckoutIds: string[]; confirmedBookingIds: string[] }> {
-    return checkouts.cancelShowtime(ds, input.showtimeId);
+    const unwind = await checkouts.cancelShowtime(ds, input.showtimeId);
+    // Its waitlist, if it has one, closes and tells everyone in line.
+    await deps.waitlist.ring(input.showtimeId);
+    return unwind;
   }
 
   return { holdSeats, confirmSeats, releaseSeats, releaseBookedSeats, extendHold, cancelShowtime };

@@ -12,6 +12,7 @@ import {
 } from '../core/pricing.js';
 import { bestAvailable, type BestAvailableRequest } from '../core/seating.js';
 import * as promos from '../db/promo-codes.js';
+import { seatsFor } from '../core/waitlist.js';
 import { seatMapCache, type SeatSnapshot } from '../db/seat-map.js';
 import { basics } from '../db/showtimes.js';
 import { effectiveFor } from '../db/ticket-types.js';
@@ -105,6 +106,17 @@ async function admitSeats(deps: AppDeps, ask: HoldAsk, checkoutId: string): Prom
       }
     }
   });
+}
+
+/**
+ * Whether `count` seats could be held now, by the waitlist's measure (side by
+ * side, over adjacent rows, or apart, leaving no seat alone): the line is for
+ * those who cannot. Seats the waitlist is offering are not free for this.
+ */
+export async function couldSeatNow(deps: AppDeps, showtimeId: number, count: number): Promise<boolean> {
+  const { hall, now, policy } = await seatMap(deps, showtimeId);
+  const spots = hall.seats.map((s) => ({ id: s.id, gridRow: s.gridRow, gridCol: s.gridCol, type: s.type, free: isFreeFor(s, now, null) }));
+  return seatsFor(spots, hall, count, policy) !== null;
 }
 
 /** The showtime's seats from the cached seat map, refused early when the showtime is not open. */

@@ -47,6 +47,8 @@ const settings = z.object({
     HOLD_TTL_SECONDS: positiveInt.default(600),
     MAX_SEATS_PER_CHECKOUT: positiveInt.max(50).default(10),
     HOLD_EXTENSION_SECONDS: positiveInt.default(300),
+    WAITLIST_OFFER_SECONDS: positiveInt.default(600),
+    WAITLIST_GRACE_SECONDS: positiveInt.default(60),
     SINGLE_SEAT_RULE: z.enum(['on', 'off']).default('on'),
     COMPANION_RELEASE_MINUTES: z.coerce.number().int().min(0).default(60),
     BOOKING_CANCEL_CUTOFF_MINUTES: z.coerce.number().int().min(0).default(60),

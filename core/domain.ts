@@ -3,11 +3,15 @@
 export const SeatStatuses = ['available', 'held', 'booked'] as const;
 export type SeatStatus = (typeof SeatStatuses)[number];
 
-/** held → held is a hold taking over one that expired (or a retried hold of the same checkout). */
+/**
+ * held → held is a hold taking over one that expired (or a retried hold of the
+ * same checkout, or an offer taking seats the waitlist holds); booked → held
+ * is a refunded seat going to the waitlist first (docs/waitlist.md).
+ */
 export const SeatTransitions: Record<SeatStatus, readonly SeatStatus[]> = {
   available: ['held'],
   held: ['held', 'available', 'booked'],
-  booked: ['available'],
+  booked: ['available', 'held'],
 };
 
 /** `accessible` is a wheelchair space; `companion` is the seat beside one, kept for the wheelchair user's companion (core/seating.ts). */
@@ -49,6 +53,24 @@ export type ShowtimeStatus = (typeof ShowtimeStatuses)[number];
 export const ShowtimeTransitions: Record<ShowtimeStatus, readonly ShowtimeStatus[]> = {
   scheduled: ['cancelled'],
   cancelled: [],
+};
+
+/**
+ * A waitlist entry (docs/waitlist.md): waiting in line, then offered seats
+ * (a checkout holds them for the entry's buyer), then booked when the offer
+ * is paid or lapsed when it is not. `left`: the buyer left the line;
+ * `closed`: the showtime started or was cancelled first.
+ */
+export const WaitlistStatuses = ['waiting', 'offered', 'booked', 'lapsed', 'left', 'closed'] as const;
+export type WaitlistStatus = (typeof WaitlistStatuses)[number];
+
+export const WaitlistTransitions: Record<WaitlistStatus, readonly WaitlistStatus[]> = {
+  waiting: ['offered', 'left', 'closed'],
+  offered: ['booked', 'lapsed', 'left'],
+  booked: [],
+  lapsed: [],
+  left: [],
+  closed: [],
 };
 
 /** Customers are users; staff work the door (check-in); admins run the cinema. Each role may do what the ones before it may. */

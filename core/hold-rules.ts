@@ -36,10 +36,14 @@ export interface SeatHoldState {
   heldUntil: Date | null;
 }
 
-/** Whether `checkoutId` can have the seat now: not booked, and not held by another checkout whose hold has not run out. */
+/**
+ * Whether `checkoutId` can have the seat now: not booked, and not held by
+ * another checkout (or the waitlist) whose hold has not run out. `null`
+ * asks for anyone: only seats free for everybody.
+ */
 export const isFreeFor = (seat: SeatHoldState, now: Date, checkoutId: string | null): boolean =>
   seat.status === 'available' ||
-  (seat.status === 'held' && (seat.checkoutId === checkoutId || seat.heldUntil === null || seat.heldUntil <= now));
+  (seat.status === 'held' && ((checkoutId !== null && seat.checkoutId === checkoutId) || seat.heldUntil === null || seat.heldUntil <= now));
 
 /** Refuses with SEATS_UNAVAILABLE naming every seat `checkoutId` cannot have now. */
 export function assertSeatsFree(seats: readonly SeatHoldState[], now: Date, checkoutId: string | null): void {

@@ -20,9 +20,20 @@ export function toCrockford(value: bigint, length: number): string {
  * The checkout id an Idempotency-Key maps to, per user: a retried POST with
  * the same key reaches the same workflow without any lookup table.
  */
-export function checkoutIdForKey(userId: number, key: string): string {
-  const digest = createHash('sha256').update(`${userId}\u0000${key}`).digest();
+export const checkoutIdForKey = (userId: number, key: string): string => checkoutIdOf(`${userId}\u0000${key}`);
+
+/** The checkout of a waitlist entry's offer: one per entry, found again by a retried offer step. */
+export const checkoutIdForOffer = (entryId: string): string => checkoutIdOf(`waitlist-offer\u0000${entryId}`);
+
+/** A checkout id derived from `seed`: 130 bits of its SHA-256, in the checkout id's form. */
+function checkoutIdOf(seed: string): string {
+  const digest = createHash('sha256').update(seed).digest();
   let bits = 0n;
   for (const byte of digest.subarray(0, 17)) bits = (bits << 8n) | BigInt(byte);
   return `chk_${toCrockford(bits >> 6n, 26)}`;
 }
+
+/** A waitlist entry's id. */
+export const newWaitlistId = (): string => `wl_${ulid()}`;
+
+export const WAITLIST_ID = /^wl_[0-9A-HJKMNP-TV-Z]{26}$/;

@@ -1,7 +1,7 @@
-import { BookingTransitions, SeatTransitions, ShowtimeTransitions } from './domain.js';
+import { BookingTransitions, SeatTransitions, ShowtimeTransitions, WaitlistTransitions } from './domain.js';
 import { AppError } from './errors.js';
 
-const tables = { booking: BookingTransitions, seat: SeatTransitions, showtime: ShowtimeTransitions };
+const tables = { booking: BookingTransitions, seat: SeatTransitions, showtime: ShowtimeTransitions, waitlist: WaitlistTransitions };
 
 type Kind = keyof typeof tables;
 type StatusOf<K extends Kind> = keyof (typeof tables)[K] & string;

@@ -2,6 +2,7 @@ import type { PaymentProviderName } from '../core/domain.js';
 import { AppError, notFound } from '../core/errors.js';
 import { assertSeating, assertSeatsBelong, assertSeatsFree, isFreeFor, showtimeCancelled, type SeatingPolicy } from '../core/hold-rules.js';
 import { bestAvailable, leavesSeatAlone, type BestAvailableRequest, type HallShape } from '../core/seating.js';
+import { planOffers, WAITLIST_HOLDER } from '../core/waitlist.js';
 import type { SeatChangeSet } from '../live/protocol.js';
 import * as bookings from './bookings.js';
 import { priceHold, recordRedemption, type PriceRequest } from './hold-pricing.js';
@@ -10,6 +11,7 @@ import * as promos from './promo-codes.js';
 import * as seats from './seats.js';
 import * as showtimes from './showtimes.js';
 import * as users from './users.js';
+import * as waitlist from './waitlist.js';
 import { isLockContention, type Sql } from './sql.js';
 
 /**
@@ -200,53 +202,187 @@ export function confirm(db: Transactor, checkoutId: string, showtimeId: number, 
     const version = await showtimes.bumpSeatVersion(tx, showtimeId);
     if (version === null) throw notFound('showtime', showtimeId);
     await bookings.confirm(tx, checkoutId, now);
+    await waitlist.settleOffer(tx, checkoutId, 'booked', now);
     return { showtimeId, version, changes: ids.map((seatId) => ({ seatId, status: 'booked' as const })), reason: 'booked' as const };
   });
 }
 
+/** Seats given back, and whether they went to the showtime's waitlist first (then it must be told). */
+export interface Released {
+  change: SeatChangeSet | null;
+  toWaitlist: boolean;
+}
+
+/**
+ * Seats given back by a checkout or a booking: free for everyone, or, while
+ * buyers wait for this showtime, held for the waitlist until `graceUntil`
+ * (docs/waitlist.md). The waitlist offers them in that time; what it does
+ * not offer is free for everyone when the grace period ends, as any hold
+ * that runs out.
+ */
+async function giveBack(tx: Sql, showtimeId: number, ids: readonly number[], from: 'held' | 'booked', graceUntil: Date, now: Date): Promise<boolean> {
+  if (ids.length === 0) return false;
+  const toWaitlist = await waitlist.isOpen(tx, showtimeId, now);
+  if (toWaitlist) await seats.hold(tx, ids.map((id) => ({ id, status: from })), WAITLIST_HOLDER, graceUntil);
+  else await seats.makeAvailable(tx, ids, from);
+  return toWaitlist;
+}
+
 /**
  * Releases the seats this checkout still holds (never anyone else's), gives
- * back its promo redemption and closes its booking with `status`. Safe to repeat.
+ * back its promo redemption and closes its booking with `status`; an offer
+ * from the waitlist lapses with it. Safe to repeat.
  */
 export function release(
   db: Transactor,
-  r: { checkoutId: string; showtimeId: number; status: 'EXPIRED' | 'CANCELLED' | 'FAILED'; reason: string; now: Date },
-): Promise<SeatChangeSet | null> {
+  r: { checkoutId: string; showtimeId: number; status: 'EXPIRED' | 'CANCELLED' | 'FAILED'; reason: string; graceUntil: Date; now: Date },
+): Promise<Released> {
   return db.transaction(async (tx) => {
     const ids = await seats.lockHeldBy(tx, r.checkoutId);
-    await seats.makeAvailable(tx, ids, 'held');
+    const toWaitlist = await giveBack(tx, r.showtimeId, ids, 'held', r.graceUntil, r.now);
     const version = ids.length > 0 ? await showtimes.bumpSeatVersion(tx, r.showtimeId) : null;
     await promos.returnRedemption(tx, r.checkoutId, r.now);
     // A hold refused before its booking row existed leaves nothing to close.
-    if (await bookings.getState(tx, r.checkoutId)) await bookings.release(tx, r.checkoutId, r.status, r.reason, r.now);
-    if (version === null) return null;
+    if (await bookings.getState(tx, r.checkoutId)) {
+      await bookings.release(tx, r.checkoutId, r.status, r.reason, r.now);
+      await waitlist.settleOffer(tx, r.checkoutId, 'lapsed', r.now);
+    }
+    if (version === null) return { change: null, toWaitlist };
+    const status = toWaitlist ? ('held' as const) : ('available' as const);
     return {
-      showtimeId: r.showtimeId,
-      version,
-      changes: ids.map((seatId) => ({ seatId, status: 'available' as const })),
-      reason: r.status === 'EXPIRED' ? ('expired' as const) : ('released' as const),
+      change: {
+        showtimeId: r.showtimeId,
+        version,
+        changes: ids.map((seatId) => ({ seatId, status })),
+        reason: r.status === 'EXPIRED' ? ('expired' as const) : ('released' as const),
+      },
+      toWaitlist,
     };
   });
 }
 
 /**
- * booked → available for a refunded booking; its promo redemption given
- * back; booking → REFUNDED, and the customer's refund email queued in the
- * same commit (the outbox row that activities/notifications.ts delivers at
- * most once). Safe to repeat.
+ * booked → available (or to the waitlist) for a refunded booking; its promo
+ * redemption given back; booking → REFUNDED, and the customer's refund email
+ * queued in the same commit (the outbox row that activities/mail-delivery.ts
+ * delivers at most once). Safe to repeat.
  */
-export function refundBooking(db: Transactor, bookingId: string, reason: string, now: Date): Promise<SeatChangeSet | null> {
+export function refundBooking(db: Transactor, r: { bookingId: string; reason: string; graceUntil: Date; now: Date }): Promise<Released> {
   return db.transaction(async (tx) => {
-    const booking = await bookings.getState(tx, bookingId);
-    if (!booking) throw notFound('booking', bookingId);
-    const ids = await seats.lockBookedBy(tx, bookingId);
-    await seats.makeAvailable(tx, ids, 'booked');
+    const booking = await bookings.getState(tx, r.bookingId);
+    if (!booking) throw notFound('booking', r.bookingId);
+    const ids = await seats.lockBookedBy(tx, r.bookingId);
+    const toWaitlist = await giveBack(tx, booking.showtimeId, ids, 'booked', r.graceUntil, r.now);
     const version = ids.length > 0 ? await showtimes.bumpSeatVersion(tx, booking.showtimeId) : null;
-    await promos.returnRedemption(tx, bookingId, now);
-    await bookings.markRefunded(tx, bookingId, reason, now);
-    await notifications.queueOnce(tx, { userId: booking.userId, bookingId, kind: 'booking_refunded', channel: 'email', body: `refunded: ${reason}` }, now);
-    if (version === null) return null;
-    return { showtimeId: booking.showtimeId, version, changes: ids.map((seatId) => ({ seatId, status: 'available' as const })), reason: 'refunded' as const };
+    await promos.returnRedemption(tx, r.bookingId, r.now);
+    await bookings.markRefunded(tx, r.bookingId, r.reason, r.now);
+    await notifications.queueOnce(
+      tx,
+      { userId: booking.userId, subjectId: r.bookingId, kind: 'booking_refunded', channel: 'email', body: `refunded: ${r.reason}` },
+      r.now,
+    );
+    if (version === null) return { change: null, toWaitlist };
+    const status = toWaitlist ? ('held' as const) : ('available' as const);
+    return { change: { showtimeId: booking.showtimeId, version, changes: ids.map((seatId) => ({ seatId, status })), reason: 'refunded' as const }, toWaitlist };
+  });
+}
+
+/** A waitlist entry's offer: the checkout that now holds seats for its buyer. */
+export interface WaitlistOffer {
+  entryId: string;
+  userId: number;
+  checkoutId: string;
+  seatIds: number[];
+}
+
+export interface OfferRequest {
+  showtimeId: number;
+  hall: HallShape;
+  policy: SeatingPolicy;
+  provider: PaymentProviderName;
+  currency: string;
+  /** The end of each new offer's hold (WAITLIST_OFFER_SECONDS from now). */
+  heldUntil: Date;
+  now: Date;
+}
+
+/** The line changed while the offers were planned (someone left, or another offer step ran): plan again. */
+class LineMoved extends Error {}
+
+/** How often the offer step plans again when the line or the seats moved under it. */
+const OFFER_ATTEMPTS = 4;
+
+/**
+ * Offers free seats to the showtime's waitlist, in line order (core/waitlist.ts):
+ * seats the waitlist holds from a release, and seats free for anyone. Each
+ * offer is a hold written as a checkout's hold is (booking HOLDING, owned by
+ * the entry's buyer, seats held until `heldUntil`), and its entry becomes
+ * `offered`, all in one transaction: no seat is offered twice, and no seat is
+ * held without a buyer. The checkout workflow the caller starts for each
+ * offer finds its hold in place and goes on to the payment.
+ *
+ * Also answers the offers whose checkout has not run its hold yet (this step
+ * retried after a crash), so that the caller starts them: starting one twice
+ * is refused by Temporal, which the caller ignores.
+ */
+export async function offerToWaitlist(db: Transactor, r: OfferRequest, checkoutIdOf: (entryId: string) => string): Promise<{ offers: WaitlistOffer[]; change: SeatChangeSet | null }> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await offerOnce(db, r, checkoutIdOf);
+    } catch (e) {
+      if (attempt >= OFFER_ATTEMPTS || !(e instanceof LineMoved || e instanceof TakenMeanwhile || isLockContention(e))) throw e;
+      await new Promise((resolve) => setTimeout(resolve, CONTENDED_RETRIES_MS[attempt - 1] ?? 60));
+    }
+  }
+}
+
+function offerOnce(db: Transactor, r: OfferRequest, checkoutIdOf: (entryId: string) => string): Promise<{ offers: WaitlistOffer[]; change: SeatChangeSet | null }> {
+  return db.transaction(async (tx) => {
+    const pending = (await waitlist.unstartedOffers(tx, r.showtimeId)).map(async (o) => ({ ...o, seatIds: await bookings.seatIdsOf(tx, o.checkoutId) }));
+    const unstarted = await Promise.all(pending);
+    const line = await waitlist.waiting(tx, r.showtimeId);
+    if (line.length === 0) return { offers: unstarted, change: null };
+
+    const placed = await seats.readPlaced(tx, r.showtimeId);
+    const spots = placed.map((s) => ({ id: s.id, gridRow: s.gridRow, gridCol: s.gridCol, type: s.type, free: isFreeFor(s, r.now, WAITLIST_HOLDER) }));
+    const plan = planOffers(line, spots, r.hall, r.policy);
+    if (plan.length === 0) return { offers: unstarted, change: null };
+
+    const locked = await seats.lockForHold(tx, r.showtimeId, plan.flatMap((o) => o.seatIds).sort((a, b) => a - b));
+    const gone = locked.filter((s) => !isFreeFor(s, r.now, WAITLIST_HOLDER)).map((s) => s.id);
+    if (gone.length > 0) throw new TakenMeanwhile(gone);
+    const byId = new Map(locked.map((s) => [s.id, s]));
+    const buyers = new Map(line.map((e) => [e.id, e.userId]));
+    const offers = plan.map((o) => ({ entryId: o.entryId, userId: buyers.get(o.entryId)!, checkoutId: checkoutIdOf(o.entryId), seatIds: o.seatIds }));
+    for (const o of offers) await seats.hold(tx, o.seatIds.map((id) => byId.get(id)!), o.checkoutId, r.heldUntil);
+    const version = await showtimes.bumpSeatVersion(tx, r.showtimeId, { scheduledOnly: true });
+    if (version === null) throw showtimeCancelled(r.showtimeId);
+    for (const o of offers) {
+      const held = o.seatIds.map((id) => byId.get(id)!);
+      await bookings.insertHold(
+        tx,
+        {
+          id: o.checkoutId,
+          userId: o.userId,
+          showtimeId: r.showtimeId,
+          // An offer sells at adult prices, without a promo code (docs/waitlist.md).
+          amount: held.reduce((sum, s) => sum + s.price, 0),
+          promoCode: null,
+          discount: 0,
+          currency: r.currency,
+          provider: r.provider,
+          idempotencyKey: null,
+          holdExpiresAt: r.heldUntil,
+          seats: held.map((s) => ({ id: s.id, label: s.label, price: s.price, ticketType: 'adult' as const, discount: 0 })),
+        },
+        r.now,
+      );
+      if (!(await waitlist.markOffered(tx, o.entryId, o.checkoutId, r.now))) throw new LineMoved();
+    }
+    return {
+      offers: [...unstarted, ...offers],
+      change: { showtimeId: r.showtimeId, version, changes: locked.map((s) => ({ seatId: s.id, status: 'held' as const })), reason: 'offered' as const },
+    };
   });
 }
 

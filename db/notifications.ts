@@ -1,7 +1,8 @@
 import type { Sql } from './sql.js';
 
 /**
- * The outbox of messages to customers: one row per booking and kind, however
+ * The outbox of messages to customers: one row per subject (a booking or a
+ * waitlist entry) and kind, however
  * often a step retries, with the state of its one delivery
  * (docs/tickets.md, Email). A row moves pending → sending (claimed by one
  * sender until `claimed_until`) → sent, or back to pending when the mail
@@ -10,15 +11,19 @@ import type { Sql } from './sql.js';
  * never sent again, so no customer gets it twice).
  */
 
-export const NotificationKinds = ['booking_confirmed', 'booking_refunded'] as const;
+export const NotificationKinds = ['booking_confirmed', 'booking_refunded', 'waitlist_offer', 'waitlist_closed'] as const;
 export type NotificationKind = (typeof NotificationKinds)[number];
+
+/** What a kind of message is about: a booking, or a waitlist entry (docs/waitlist.md). One row per subject and kind. */
+const subjectColumn = (kind: NotificationKind): 'booking_id' | 'waitlist_entry_id' => (kind.startsWith('waitlist_') ? 'waitlist_entry_id' : 'booking_id');
 
 export type NotificationStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'unknown' | 'skipped';
 
 export interface Notification {
   id: number;
   userId: number;
-  bookingId: string;
+  /** The booking or waitlist entry the message is about. */
+  subjectId: string;
   kind: NotificationKind;
   status: NotificationStatus;
   attempts: number;
@@ -31,7 +36,7 @@ export interface Notification {
 interface NotificationRow {
   id: number;
   user_id: number;
-  booking_id: string;
+  subject_id: string;
   kind: NotificationKind;
   status: NotificationStatus;
   attempts: number;
@@ -44,7 +49,7 @@ interface NotificationRow {
 const toNotification = (r: NotificationRow): Notification => ({
   id: Number(r.id),
   userId: r.user_id,
-  bookingId: r.booking_id,
+  subjectId: r.subject_id,
   kind: r.kind,
   status: r.status,
   attempts: r.attempts,
@@ -54,20 +59,21 @@ const toNotification = (r: NotificationRow): Notification => ({
   lastError: r.last_error,
 });
 
-/** Writes the booking's row of this kind unless it exists. True when this call wrote it. */
-export async function queueOnce(sql: Sql, n: { userId: number; bookingId: string; kind: NotificationKind; channel: 'email'; body: string }, now: Date): Promise<boolean> {
+/** Writes the row of this subject and kind unless it exists. True when this call wrote it. */
+export async function queueOnce(sql: Sql, n: { userId: number; subjectId: string; kind: NotificationKind; channel: 'email'; body: string }, now: Date): Promise<boolean> {
   const res: { affectedRows: number } = await sql.query(
-    'INSERT IGNORE INTO notifications (user_id, booking_id, kind, channel, body, created_at) VALUES (?, ?, ?, ?, ?, ?)',
-    [n.userId, n.bookingId, n.kind, n.channel, n.body, now],
+    `INSERT IGNORE INTO notifications (user_id, ${subjectColumn(n.kind)}, kind, channel, body, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+    [n.userId, n.subjectId, n.kind, n.channel, n.body, now],
   );
   return res.affectedRows > 0;
 }
 
-export async function find(sql: Sql, bookingId: string, kind: NotificationKind): Promise<Notification | null> {
+export async function find(sql: Sql, subjectId: string, kind: NotificationKind): Promise<Notification | null> {
+  const column = subjectColumn(kind);
   const [row]: NotificationRow[] = await sql.query(
-    `SELECT id, user_id, booking_id, kind, status, attempts, claimed_until, message_id, sent_at, last_error
-       FROM notifications WHERE booking_id = ? AND kind = ?`,
-    [bookingId, kind],
+    `SELECT id, user_id, ${column} AS subject_id, kind, status, attempts, claimed_until, message_id, sent_at, last_error
+       FROM notifications WHERE ${column} = ? AND kind = ?`,
+    [subjectId, kind],
   );
   return row ? toNotification(row) : null;
 }

@@ -21,6 +21,8 @@ export interface TicketedBooking {
   currency: string;
   /** Why the booking ended, for a refunded one. */
   reason: string | null;
+  /** When an unpaid hold ends (a waitlist offer's deadline). */
+  holdExpiresAt: Date | null;
   /** Each seat with its ticket type and its price as that type. */
   seats: { id: number; label: string; type: SeatType; price: number; ticketType: TicketTypeCode }[];
 }
@@ -42,9 +44,10 @@ export async function ticketedBooking(sql: Sql, bookingId: string): Promise<Tick
     amount: number;
     currency: string;
     reason: string | null;
+    hold_expires_at: Date | null;
   }[] = await sql.query(
     `SELECT b.status, b.user_id, u.email, u.name, m.id AS movie_id, m.title, m.runtime_min, h.id AS hall_id, h.name AS hall_name,
-            st.id AS showtime_id, st.starts_at, st.status AS showtime_status, b.amount, b.currency, b.reason
+            st.id AS showtime_id, st.starts_at, st.status AS showtime_status, b.amount, b.currency, b.reason, b.hold_expires_at
        FROM bookings b JOIN users u ON u.id = b.user_id JOIN showtimes st ON st.id = b.showtime_id
        JOIN movies m ON m.id = st.movie_id JOIN halls h ON h.id = st.hall_id
       WHERE b.id = ?`,
@@ -67,6 +70,7 @@ export async function ticketedBooking(sql: Sql, bookingId: string): Promise<Tick
     amount: b.amount,
     currency: b.currency,
     reason: b.reason,
+    holdExpiresAt: b.hold_expires_at,
     seats: seats.map((s) => ({ id: Number(s.show_seat_id), label: s.label, type: s.seat_type, price: s.price, ticketType: s.ticket_type })),
   };
 }

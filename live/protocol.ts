@@ -5,6 +5,7 @@
  *   client → `showtime:join {showtimeId}` + ack → `{ok:true, snapshot}` | `{ok:false, error}`
  *   client → `showtime:leave {showtimeId}` (+ optional ack `{ok:true}`)
  *   server → room `showtime:{id}`: `seats:changed {showtimeId, version, changes, reason}`
+ *   server → room `showtime:{id}`: `waitlist:changed` (an offer for an entry, or the line closed)
  *   server → every socket of a node: `live:resync {reason}` when the node's
  *            Redis subscription was re-established (events may have been lost).
  *
@@ -17,6 +18,7 @@ export const JOIN_EVENT = 'showtime:join';
 export const LEAVE_EVENT = 'showtime:leave';
 export const SEATS_CHANGED_EVENT = 'seats:changed';
 export const RESYNC_EVENT = 'live:resync';
+export const WAITLIST_EVENT = 'waitlist:changed';
 
 export const showtimeRoom = (showtimeId: number): string => `showtime:${showtimeId}`;
 
@@ -34,9 +36,10 @@ export interface SeatChange {
 
 /**
  * Why seats changed. `extended`: a hold got more time (its seats stay held);
+ * `offered`: the waitlist holds them for the next buyer in line;
  * `rebuilt`: the seat map was laid out anew (an admin edit), so watchers refetch it.
  */
-export type SeatChangeReason = 'held' | 'extended' | 'released' | 'expired' | 'booked' | 'refunded' | 'rebuilt';
+export type SeatChangeReason = 'held' | 'extended' | 'offered' | 'released' | 'expired' | 'booked' | 'refunded' | 'rebuilt';
 
 export interface SeatChangeSet {
   showtimeId: number;
@@ -60,3 +63,12 @@ export type LeaveAck = { ok: true } | { ok: false; error: LiveError };
 export interface ResyncNotice {
   reason: string;
 }
+
+/**
+ * News of a showtime's waitlist (docs/waitlist.md): seats are held for an
+ * entry (its buyer's page shows the offer), or the line has closed. Entry ids
+ * are unguessable and no buyer is named, so the whole room may hear it.
+ */
+export type WaitlistEvent =
+  | { showtimeId: number; kind: 'offered'; entryId: string; checkoutId: string }
+  | { showtimeId: number; kind: 'closed'; reason: 'started' | 'cancelled' };

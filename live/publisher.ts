@@ -2,11 +2,12 @@ import { Emitter } from '@socket.io/redis-emitter';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../core/logger.js';
 import { createRedis } from '../clients/redis.js';
-import { SEATS_CHANGED_EVENT, showtimeRoom, socketIoChannelKey, type SeatChangeSet } from './protocol.js';
+import { SEATS_CHANGED_EVENT, showtimeRoom, socketIoChannelKey, WAITLIST_EVENT, type SeatChangeSet, type WaitlistEvent } from './protocol.js';
 
-/** Where committed seat changes go to reach every watching browser. */
+/** Where committed seat changes (and waitlist news) go to reach every watching browser. */
 export interface SeatEventPublisher {
   publish(change: SeatChangeSet): Promise<void>;
+  publishWaitlist(event: WaitlistEvent): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -42,6 +43,9 @@ export function createSeatEventPublisher(redisUrl: string, redisPrefix: string, 
     async publish(change) {
       await emitAndConfirm(redis, key, (emitter) => emitter.to(showtimeRoom(change.showtimeId)).emit(SEATS_CHANGED_EVENT, change));
       log.debug({ showtimeId: change.showtimeId, version: change.version, reason: change.reason }, 'seats changed');
+    },
+    async publishWaitlist(event) {
+      await emitAndConfirm(redis, key, (emitter) => emitter.to(showtimeRoom(event.showtimeId)).emit(WAITLIST_EVENT, event));
     },
     async close() {
       await redis.quit();

@@ -18,15 +18,18 @@ export interface MessageSettings {
   /** The From header, e.g. `Marquee <tickets@marquee.local>`. */
   from: string;
   timeZone: string;
+  /** Where customers reach the site (PUBLIC_URL), for links. */
+  publicUrl: string;
 }
 
-const escapeHtml = (s: string): string =>
+export const escapeHtml = (s: string): string =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
 
 /** The domain of the From address, for Message-IDs. */
 const domainOf = (from: string): string => /@([^>\s]+)>?\s*$/.exec(from)?.[1] ?? 'marquee.local';
 
-export const messageIdOf = (kind: string, bookingId: string, from: string): string => `<${kind}.${bookingId}@${domainOf(from)}>`;
+/** The Message-ID of a kind of message about one booking or waitlist entry. */
+export const messageIdOf = (kind: string, subjectId: string, from: string): string => `<${kind}.${subjectId}@${domainOf(from)}>`;
 
 const recipient = (b: TicketedBooking) => ({ name: b.user.name, address: b.user.email });
 

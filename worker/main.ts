@@ -7,7 +7,9 @@ import { createActivities } from '../activities/index.js';
 import { createPaymentProvider } from '../payments/index.js';
 import { createSeatEventPublisher } from '../live/publisher.js';
 import { createMailer } from '../mail/transport.js';
+import { connectTemporalClient } from '../clients/temporal.js';
 import { createCheckoutWorker } from './create-worker.js';
+import { createWaitlistBell } from './waitlist-bell.js';
 
 const config = loadConfigOrExit();
 const log = createLogger(config.LOG_LEVEL, { component: 'worker', taskQueue: config.TASK_QUEUE });
@@ -32,6 +34,7 @@ Runtime.install({
 const ds = createDataSource({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE });
 await ds.initialize();
 const publisher = createSeatEventPublisher(config.REDIS_URL, config.REDIS_PREFIX, log);
+const temporal = await connectTemporalClient(config);
 const activities = createActivities({
   ds,
   payments: createPaymentProvider(config, ds, systemClock),
@@ -39,6 +42,7 @@ const activities = createActivities({
   clock: systemClock,
   log,
   mailer: createMailer({ smtpUrl: config.SMTP_URL, timeoutMs: config.MAIL_SEND_TIMEOUT_SECONDS * 1000 }),
+  waitlist: createWaitlistBell(temporal, config.TASK_QUEUE, log),
   settings: config,
 });
 const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
@@ -51,6 +55,6 @@ log.info({ metricsPort: config.WORKER_METRICS_PORT }, 'worker running');
 try {
   await running;
 } finally {
-  await Promise.allSettled([connection.close(), ds.destroy(), publisher.close()]);
+  await Promise.allSettled([connection.close(), temporal.connection.close(), ds.destroy(), publisher.close()]);
   log.info('worker stopped');
 }

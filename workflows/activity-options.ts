@@ -46,4 +46,14 @@ export const activityOptions = {
     localRetryThreshold: '5s',
     retry: { initialInterval: '200ms', backoffCoefficient: 2, maximumInterval: '1m', nonRetryableErrorTypes: NonRetryableCodes },
   },
+  /** The waitlist's offer and closing steps: ordinary activities, retried until they succeed (the line waits). */
+  waitlist: {
+    startToCloseTimeout: '15s',
+    retry: { initialInterval: '200ms', backoffCoefficient: 2, maximumInterval: '10s', nonRetryableErrorTypes: NonRetryableCodes },
+  },
+  /** Telling a buyer of an offer: retried while the offer cannot be paid yet or the mail server is away. */
+  announce: {
+    startToCloseTimeout: '30s',
+    retry: { initialInterval: '200ms', backoffCoefficient: 2, maximumInterval: '30s', nonRetryableErrorTypes: NonRetryableCodes },
+  },
 } satisfies Record<string, ActivityOptions | LocalActivityOptions>;

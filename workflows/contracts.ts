@@ -112,3 +112,19 @@ export interface CancelShowtimeInput {
   showtimeId: number;
   reason: string;
 }
+
+/**
+ * One waitlist per showtime (docs/waitlist.md), started by the first buyer to
+ * join. Showtime ids are only unique within a database: the task queue (one
+ * per deployment on a shared Temporal namespace) makes the id the deployment's own.
+ */
+export const waitlistWorkflowId = (taskQueue: string, showtimeId: number): string => `waitlist-${taskQueue}-${showtimeId}`;
+
+export interface WaitlistInput {
+  showtimeId: number;
+  /** When the showtime starts: the line closes then. */
+  startsAt: string;
+}
+
+/** Seats came back, or the line changed (someone joined or left): look at both again. */
+export const lookAgainSignal = defineSignal('lookAgain');

@@ -6,6 +6,7 @@ import { catalogRoutes } from './catalog.js';
 import { checkoutRoutes } from './checkouts.js';
 import { showtimeRoutes } from './showtimes.js';
 import { ticketRoutes } from './tickets.js';
+import { waitlistRoutes } from './waitlist.js';
 import { webhookRoutes } from './webhooks.js';
 
 /** Every /api/v1 endpoint, grouped by resource; each module exports its specs. */
@@ -16,6 +17,7 @@ export const apiRoutes: AnyRouteSpec[] = [
   ...checkoutRoutes,
   ...bookingRoutes,
   ...ticketRoutes,
+  ...waitlistRoutes,
   ...webhookRoutes,
   ...adminRoutes,
 ];

@@ -8,9 +8,10 @@ import { createMovie, createNamed } from '../../db/catalog.js';
 import * as halls from '../../db/halls.js';
 import { tokenStateOf } from '../../db/users.js';
 import { createTestDeps, type TestDeps } from '../support/deps.js';
+import { confirmedBooking } from '../support/bookings.js';
 import { createShowtime, createUser, type ShowtimeFixture } from '../support/fixtures.js';
 import { startTestApi, type TestApi } from '../support/http.js';
-import { startTestWorker, type TestWorker } from '../support/worker.js';
+import { startTestWorker, terminateWaitlists, type TestWorker } from '../support/worker.js';
 
 /**
  * Who may call what, for every operation of the OpenAPI document, called for
@@ -81,6 +82,10 @@ interface Fixtures {
   freshNamed(table: 'genres' | 'actors'): Promise<number>;
   freshUser(): Promise<number>;
   freshPromoCode(): Promise<number>;
+  /** A showtime whose one seat is booked. */
+  soldOutShowtime(): Promise<number>;
+  /** The customer in the line of a fresh sold-out showtime. */
+  waitlistEntryOfCustomer(): Promise<string>;
 }
 
 const unique = (): string => randomUUID().slice(0, 8);
@@ -129,6 +134,12 @@ const MATRIX: Record<string, Row> = {
   'GET /api/v1/bookings': { access: 'signed-in', ok: 200 },
   'GET /api/v1/bookings/{id}': { access: 'owner', ok: 200, call: (f) => ({ params: { id: f.heldCheckout } }) },
   'POST /api/v1/bookings/{id}/cancel': { access: 'owner', ok: [200, 202], call: async (f) => ({ params: { id: await f.confirmedForCustomer() }, body: {} }) },
+  // the waitlist: joining needs a sold-out showtime (each call its own); an entry is its buyer's alone (admins read lines at /admin)
+  'POST /api/v1/showtimes/{id}/waitlist': { access: 'signed-in', ok: 201, call: async (f) => ({ params: { id: await f.soldOutShowtime() }, body: { count: 1 } }) },
+  'GET /api/v1/waitlist': { access: 'signed-in', ok: 200 },
+  'GET /api/v1/waitlist/{id}': { access: 'owner', ok: 200, except: { admin: 404 }, call: async (f) => ({ params: { id: await f.waitlistEntryOfCustomer() } }) },
+  'DELETE /api/v1/waitlist/{id}': { access: 'owner', ok: 200, except: { admin: 404 }, call: async (f) => ({ params: { id: await f.waitlistEntryOfCustomer() } }) },
+  'GET /api/v1/admin/showtimes/{id}/waitlist': { access: 'admin', ok: 200, call: (f) => ({ params: { id: f.show.showtimeId } }) },
   // tickets and the door
   'GET /api/v1/bookings/{id}/tickets/{seatId}.svg': { access: 'owner', ok: 200, call: (f) => ({ params: f.ticketed }) },
   'GET /api/v1/bookings/{id}/tickets.pdf': { access: 'owner', ok: 200, call: (f) => ({ params: { id: f.ticketed.id } }) },
@@ -297,6 +308,14 @@ describe('authorization matrix: every operation of the OpenAPI document, as ever
         ),
       freshNamed: (table) => createNamed(deps.ds, table, `${table} ${unique()}`),
       freshUser: async () => (await createUser(deps)).id,
+      soldOutShowtime: async () => {
+        const sold = await createShowtime(deps.ds, { layout: ['R'] });
+        await confirmedBooking(api, await createUser(deps), sold.showtimeId, sold.seatIds);
+        return sold.showtimeId;
+      },
+      async waitlistEntryOfCustomer() {
+        return (await asCustomer('POST', `/api/v1/showtimes/${await this.soldOutShowtime()}/waitlist`, { count: 1 })).waitlistId as string;
+      },
       freshPromoCode: async () => {
         const res = await api.request('POST', '/api/v1/admin/promo-codes', { token: await tokenOf('admin'), body: { code: `F${unique()}`, kind: 'fixed', value: 100 } });
         expect(res.status, JSON.stringify(res.body)).to.equal(201);
@@ -308,6 +327,7 @@ describe('authorization matrix: every operation of the OpenAPI document, as ever
     fixtures.ticketed = { id: ticketed, seatId: (await asCustomer('GET', `/api/v1/bookings/${ticketed}`, undefined)).tickets[0].seatId };
   });
   after(async () => {
+    await terminateWaitlists(deps);
     await api?.close();
     await worker?.stop();
     await deps?.close();

@@ -11,7 +11,7 @@ import { seed } from '../../db/seed.js';
 import { createTestDeps, type TestDeps } from '../support/deps.js';
 import { startTestApi, type TestApi } from '../support/http.js';
 import { TEST_STRIPE_SECRET_KEY, TEST_STRIPE_WEBHOOK_SECRET } from '../support/localstripe.js';
-import { startTestWorker, terminateOpenCheckouts, type TestWorker } from '../support/worker.js';
+import { startTestWorker, terminateOpenCheckouts, terminateWaitlists, type TestWorker } from '../support/worker.js';
 
 /**
  * Property-based fuzzing of the whole OpenAPI document with schemathesis:
@@ -92,7 +92,7 @@ describe('OpenAPI fuzzing (schemathesis), with a worker behind the API', functio
   after(async () => {
     await api?.close();
     await stripeApi?.close();
-    if (deps) await terminateOpenCheckouts(deps);
+    if (deps) await Promise.all([terminateOpenCheckouts(deps), terminateWaitlists(deps)]);
     await worker?.stop();
     await deps?.close();
   });

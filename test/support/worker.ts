@@ -4,8 +4,10 @@ import type { ActivitySettings } from '../../activities/deps.js';
 import { createActivities } from '../../activities/index.js';
 import { createMailer } from '../../mail/transport.js';
 import type { SeatEventPublisher } from '../../live/publisher.js';
-import type { SeatChangeSet } from '../../live/protocol.js';
+import type { SeatChangeSet, WaitlistEvent } from '../../live/protocol.js';
 import { bundleWorkflows, createCheckoutWorker, silentSdkLogger } from '../../worker/create-worker.js';
+import { createWaitlistBell } from '../../worker/waitlist-bell.js';
+import { waitlistWorkflowId } from '../../workflows/contracts.js';
 import type { TestDeps } from './deps.js';
 
 let bundle: Promise<WorkflowBundle> | undefined;
@@ -26,14 +28,17 @@ export interface RecordingPublisher extends SeatEventPublisher {
   changes: SeatChangeSet[];
   /** The changes whose forwarding failed (Redis down), in order. */
   failed: SeatChangeSet[];
+  waitlistEvents: WaitlistEvent[];
 }
 
 export const recordingPublisher = (forward?: SeatEventPublisher): RecordingPublisher => {
   const changes: SeatChangeSet[] = [];
   const failed: SeatChangeSet[] = [];
+  const waitlistEvents: WaitlistEvent[] = [];
   return {
     changes,
     failed,
+    waitlistEvents,
     async publish(change) {
       changes.push(change);
       try {
@@ -42,6 +47,10 @@ export const recordingPublisher = (forward?: SeatEventPublisher): RecordingPubli
         failed.push(change);
         throw e;
       }
+    },
+    async publishWaitlist(event) {
+      waitlistEvents.push(event);
+      await forward?.publishWaitlist(event);
     },
     async close() {
       await forward?.close();
@@ -58,6 +67,7 @@ export const testActivities = (deps: TestDeps, o: { publisher?: SeatEventPublish
     clock: deps.clock,
     log: deps.log,
     mailer: createMailer({ smtpUrl: o.smtpUrl ?? deps.config.SMTP_URL, timeoutMs: deps.config.MAIL_SEND_TIMEOUT_SECONDS * 1000 }),
+    waitlist: createWaitlistBell(deps.temporal, deps.config.TASK_QUEUE, deps.log),
     settings: { ...deps.config, ...o.settings },
   });
 
@@ -89,6 +99,16 @@ export async function startTestWorker(deps: TestDeps, opts: { publisher?: SeatEv
       await connection.close();
     },
   };
+}
+
+/** Leaves no waitlist running on the shared Temporal server once a suite is done. */
+export async function terminateWaitlists(deps: TestDeps): Promise<void> {
+  const lines: { showtime_id: number }[] = await deps.ds.query('SELECT DISTINCT showtime_id FROM waitlist_entries');
+  await Promise.all(
+    lines.map(({ showtime_id }) =>
+      deps.temporal.workflow.getHandle(waitlistWorkflowId(deps.config.TASK_QUEUE, showtime_id)).terminate('test suite finished').catch(() => undefined),
+    ),
+  );
 }
 
 /** Leaves no checkout running on the shared Temporal server once a suite's worker is gone. */

@@ -9,6 +9,7 @@ import { adminReportRoutes } from './reports.js';
 import { adminShowtimeRoutes } from './showtimes.js';
 import { adminTicketTypeRoutes } from './ticket-types.js';
 import { adminUserRoutes } from './users.js';
+import { adminWaitlistRoutes } from './waitlist.js';
 import { adminWorkflowActionRoutes } from './workflow-actions.js';
 
 /**
@@ -30,4 +31,5 @@ export const adminRoutes = [
   ...adminAuditRoutes,
   ...adminTicketTypeRoutes,
   ...adminPromoCodeRoutes,
+  ...adminWaitlistRoutes,
 ];

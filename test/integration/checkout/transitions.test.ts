@@ -55,7 +55,7 @@ describe('state changes are checked against the transition tables (real MariaDB)
 
   it('an expired checkout cannot be confirmed: ILLEGAL_TRANSITION, and the row stays EXPIRED', async () => {
     const id = await held(show.seatIds[0]!);
-    await checkouts.release(deps.ds, { checkoutId: id, showtimeId: show.showtimeId, status: 'EXPIRED', reason: 'test', now: now() });
+    await checkouts.release(deps.ds, { checkoutId: id, showtimeId: show.showtimeId, status: 'EXPIRED', reason: 'test', graceUntil: now(), now: now() });
     const err = await refusal(bookings.confirm(deps.ds, id, now()));
     expect(err).to.include({ code: 'ILLEGAL_TRANSITION' });
     expect(err.details).to.include({ from: 'EXPIRED', to: 'CONFIRMED' });

@@ -1,0 +1,87 @@
+import { condition, continueAsNew, ParentClosePolicy, proxyActivities, setHandler, startChild, workflowInfo } from '@temporalio/workflow';
+import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy } from '@temporalio/common';
+import type { Activities } from '../activities/index.js';
+import type { WaitlistOffer } from '../activities/waitlist.js';
+import { activityOptions } from './activity-options.js';
+import { checkoutWorkflow } from './checkout.js';
+import { CheckoutStatusKey, lookAgainSignal, SeatCountKey, ShowtimeIdKey, UserIdKey, type CheckoutInput, type WaitlistInput } from './contracts.js';
+import { workflowNow } from './time.js';
+
+const steps = proxyActivities<Activities>(activityOptions.waitlist);
+const announcing = proxyActivities<Activities>(activityOptions.announce);
+
+/** How often the line looks for free seats without being rung: it makes up for a ring that was lost. */
+export const LOOK_EVERY_MS = 30_000;
+/** Past this many history events a run hands over to a fresh one (continue-as-new), well before the server's limits. */
+export const HISTORY_EVENTS_PER_RUN = 2_000;
+
+/**
+ * The waitlist of one showtime (docs/waitlist.md), from the first buyer to
+ * join until the showtime starts or is cancelled. Rung when seats come back
+ * or the line changes (and every LOOK_EVERY_MS regardless), it offers free
+ * seats to those in line: each offer is a checkout, held for its buyer, that
+ * runs as its own workflow (a child that outlives this one). The line and
+ * the offers are rows, so a run carries nothing over to the next.
+ */
+export async function waitlistWorkflow(input: WaitlistInput): Promise<void> {
+  // A run looks at once: it may start after a ring its predecessor did not act on.
+  let rung = true;
+  setHandler(lookAgainSignal, () => {
+    rung = true;
+  });
+  const startsAt = Date.parse(input.startsAt);
+  const announcements: Promise<void>[] = [];
+
+  for (;;) {
+    const untilStart = startsAt - workflowNow();
+    if (untilStart <= 0) break;
+    await condition(() => rung, Math.min(LOOK_EVERY_MS, untilStart));
+    rung = false;
+    const { open, offers } = await steps.offerSeatsToWaitlist({ showtimeId: input.showtimeId });
+    if (!open) break;
+    for (const offer of offers) {
+      if (await started(offer, input.showtimeId)) announcements.push(announcing.announceOffer({ showtimeId: input.showtimeId, entryId: offer.entryId, checkoutId: offer.checkoutId }));
+    }
+    if (workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > HISTORY_EVENTS_PER_RUN) {
+      await Promise.all(announcements);
+      return continueAsNew<typeof waitlistWorkflow>(input);
+    }
+  }
+  await Promise.all(announcements);
+  await steps.closeWaitlist({ showtimeId: input.showtimeId });
+}
+
+/**
+ * Starts the checkout that holds an offer's seats (its hold is already
+ * written: the checkout finds it and goes on to the payment). False when it
+ * was started before: the offer step answers an offer again until its
+ * checkout has run its hold.
+ */
+async function started(offer: WaitlistOffer, showtimeId: number): Promise<boolean> {
+  const input: CheckoutInput = {
+    checkoutId: offer.checkoutId,
+    userId: offer.userId,
+    showtimeId,
+    seatIds: offer.seatIds,
+    requestHash: `waitlist:${offer.entryId}`,
+    idempotencyKey: null,
+  };
+  try {
+    await startChild(checkoutWorkflow, {
+      workflowId: offer.checkoutId,
+      args: [input],
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+      workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+      typedSearchAttributes: [
+        { key: ShowtimeIdKey, value: String(showtimeId) },
+        { key: UserIdKey, value: String(offer.userId) },
+        { key: CheckoutStatusKey, value: 'HOLDING' },
+        { key: SeatCountKey, value: offer.seatIds.length },
+      ],
+    });
+    return true;
+  } catch (e) {
+    if (e instanceof WorkflowExecutionAlreadyStartedError) return false;
+    throw e;
+  }
+}
