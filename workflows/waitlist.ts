@@ -36,6 +36,7 @@ export async function waitlistWorkflow(input: WaitlistInput): Promise<void> {
     const untilStart = startsAt - workflowNow();
     if (untilStart <= 0) break;
     await condition(() => rung, Math.min(LOOK_EVERY_MS, untilStart));
+    if (workflowNow() >= startsAt) break;
     rung = false;
     const { open, offers } = await steps.offerSeatsToWaitlist({ showtimeId: input.showtimeId });
     if (!open) break;

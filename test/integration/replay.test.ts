@@ -36,8 +36,16 @@ describe('workflow determinism (replay of recorded histories)', function () {
   /** Paths that exist only since a shape. */
   const extensionPaths = ['extended-then-expired.pb', 'extended-then-confirmed.pb', 'best-available-confirmed.pb'];
 
-  it('has recorded histories of every path, for release 1 and each later shape (r2: local steps; r4: hold extension)', () => {
-    expect(files).to.include.members([...paths, ...paths.map((p) => `r2-${p}`), ...[...paths, ...extensionPaths].map((p) => `r4-${p}`)]);
+  /** The waitlist (r5): its workflow, and the checkouts it starts for offers (a hold written by the line, paid or lapsed). */
+  const waitlistPaths = ['waitlist-closed.pb', 'waitlist-offer-paid.pb', 'waitlist-offer-lapsed.pb'];
+
+  it('has recorded histories of every path, for release 1 and each later shape (r2: local steps; r4: hold extension; r5: the waitlist)', () => {
+    expect(files).to.include.members([
+      ...paths,
+      ...paths.map((p) => `r2-${p}`),
+      ...[...paths, ...extensionPaths].map((p) => `r4-${p}`),
+      ...waitlistPaths.map((p) => `r5-${p}`),
+    ]);
   });
 
   const history = (f: string) => proto.temporal.api.history.v1.History.decode(readFileSync(new URL(f, DIR)));

@@ -1,10 +1,11 @@
 /**
  * Records real histories as replay fixtures (test/fixtures/histories), one per
  * scenario, named `<shape>-<scenario>.pb`:
- * `npx tsx test/support/record-histories.ts r2` (needs MySQL, Redis and a
- * Temporal server as for the integration tests). Run it with a new shape name
- * when the workflows' command sequence changes (behind `patched()`); release
- * 1's files carry no shape. Fixtures already there are never re-recorded: they
+ * `npx tsx test/support/record-histories.ts r2 [scenario …]` (needs MySQL,
+ * Redis and a Temporal server as for the integration tests; without scenario
+ * names, all of them). Run it with a new shape name when the workflows'
+ * command sequence changes (behind `patched()`) or a new workflow comes;
+ * release 1's files carry no shape. Fixtures already there are never re-recorded: they
  * are the histories of older code that the current code must still replay.
  */
 import { existsSync, writeFileSync } from 'node:fs';
@@ -14,17 +15,22 @@ import { PaymentProviderError, type PaymentProvider } from '../../payments/provi
 import { ingestPaymentEvent } from '../../api/payment-events.js';
 import { WithStartWorkflowOperation } from '@temporalio/client';
 import { newCheckoutId } from '../../core/ids.js';
-import { holdUpdate, paymentSucceededSignal } from '../../workflows/contracts.js';
+import { holdUpdate, paymentSucceededSignal, waitlistWorkflowId } from '../../workflows/contracts.js';
 import { createTestDeps } from './deps.js';
 import { createShowtime, createUser, eventually } from './fixtures.js';
 import { startTestApi } from './http.js';
-import { startTestWorker } from './worker.js';
+import { startMailCatcher } from './mail.js';
+import { startTestWorker, terminateWaitlists } from './worker.js';
 
 const DIR = new URL('../fixtures/histories/', import.meta.url);
-const shape = process.argv[2];
-if (!shape || !/^r\d+$/.test(shape)) throw new Error('usage: record-histories.ts <shape, e.g. r2>');
+const [shape, ...only] = process.argv.slice(2);
+if (!shape || !/^r\d+$/.test(shape)) throw new Error('usage: record-histories.ts <shape, e.g. r2> [scenario …]');
 
-const deps = await createTestDeps('record_histories', { config: { HOLD_TTL_SECONDS: '2', HOLD_EXTENSION_SECONDS: '2' } });
+// Confirmations and waitlist offers are emailed before their workflows close.
+const mail = await startMailCatcher();
+const deps = await createTestDeps('record_histories', {
+  config: { SMTP_URL: mail.smtpUrl, HOLD_TTL_SECONDS: '2', HOLD_EXTENSION_SECONDS: '2', WAITLIST_OFFER_SECONDS: '2', MAX_OPEN_CHECKOUTS_PER_USER: '100', MAX_OPEN_CHECKOUTS_PER_SHOWTIME: '100' },
+});
 // The provider the worker and API use; `outage` makes every intent creation fail as a provider outage would.
 let outage = false;
 const provider: PaymentProvider = deps.payments;
@@ -46,6 +52,24 @@ try {
   const hold2 = async (showtimeId: number, seatIds: number[]) =>
     (await api.request('POST', '/api/v1/checkouts', { token: user.token, body: { showtimeId, seatIds } })).body;
   const pay = (id: string, card: string) => api.request('POST', `/api/v1/checkouts/${id}/pay`, { token: user.token, body: { card } });
+
+  /** A sold-out showtime of two seats with a buyer in its line for both; the booking's cancel turns into their offer. */
+  const offered = async (): Promise<{ showtimeId: number; offerId: string; waiter: Awaited<ReturnType<typeof createUser>> }> => {
+    const sold = await createShowtime(deps.ds, { layout: ['RR'] });
+    const booking = await hold2(sold.showtimeId, sold.seatIds);
+    await pay(booking.checkoutId, MOCK_CARDS.succeeds);
+    const waiter = await createUser(deps);
+    const entry = (await api.request('POST', `/api/v1/showtimes/${sold.showtimeId}/waitlist`, { token: waiter.token, body: { count: 2 } })).body;
+    await api.request('POST', `/api/v1/bookings/${booking.checkoutId}/cancel`, { token: user.token, body: {} });
+    const offerId = await eventually(async () => {
+      const e = (await api.request('GET', `/api/v1/waitlist/${entry.waitlistId}`, { token: waiter.token })).body;
+      if (!e.offer) return undefined;
+      const c = (await api.request('GET', `/api/v1/checkouts/${e.offer.checkoutId}`, { token: waiter.token })).body;
+      return c.status === 'AWAITING_PAYMENT' ? (e.offer.checkoutId as string) : undefined;
+    }, 30_000);
+    return { showtimeId: sold.showtimeId, offerId, waiter };
+  };
+  let lapsedShowtimeId = 0;
 
   const scenarios: Record<string, () => Promise<string>> = {
     'booking-cancelled': async () => {
@@ -139,6 +163,23 @@ try {
       return open.checkoutId;
     },
     'showtime-cancelled': async () => `cancel-showtime-${cancelledShowtimeId}`,
+    // An offer from the waitlist: a checkout whose hold was written by the line, paid by its buyer.
+    'waitlist-offer-paid': async () => {
+      const { offerId, waiter } = await offered();
+      await api.request('POST', `/api/v1/checkouts/${offerId}/pay`, { token: waiter.token, body: { card: MOCK_CARDS.succeeds } });
+      return offerId;
+    },
+    'waitlist-offer-lapsed': async () => {
+      const { showtimeId, offerId } = await offered();
+      lapsedShowtimeId = showtimeId;
+      return offerId;
+    },
+    // The line of the lapsed offer's showtime: it offered, then closed when the showtime was cancelled.
+    'waitlist-closed': async () => {
+      const res = await api.request('POST', `/api/v1/admin/showtimes/${lapsedShowtimeId}/cancel`, { token: admin.token, body: {} });
+      if (res.status >= 300) throw new Error(`showtime cancel answered ${res.status}`);
+      return waitlistWorkflowId(deps.config.TASK_QUEUE, lapsedShowtimeId);
+    },
     'hold-refused': async () => {
       await hold([show.seatIds[6]!]);
       // The API refuses taken seats before a workflow starts; this starts one as the API would, so the row lock refuses it.
@@ -158,7 +199,10 @@ try {
     throw new Error('no workflow');
   }
 
+  const unknown = only.filter((name) => !(name in scenarios));
+  if (unknown.length) throw new Error(`no such scenarios: ${unknown.join(', ')}`);
   for (const [name, run] of Object.entries(scenarios)) {
+    if (only.length && !only.includes(name)) continue;
     const file = new URL(`${shape}-${name}.pb`, DIR);
     if (existsSync(file)) continue;
     const id = await run();
@@ -169,7 +213,9 @@ try {
     process.stdout.write(`recorded ${name} (${id})\n`);
   }
 } finally {
+  await terminateWaitlists(deps);
   await api.close();
   await worker.stop();
   await deps.close();
+  await mail.stop();
 }

@@ -87,7 +87,7 @@ export function stubSteps(
 let queues = 0;
 
 /** A worker with the real workflow bundle and the given steps, on a queue of its own. */
-export async function stepWorker(env: TestWorkflowEnvironment, activities: CheckoutSteps): Promise<{ worker: Worker; taskQueue: string }> {
+export async function stepWorker(env: TestWorkflowEnvironment, activities: Partial<Activities>): Promise<{ worker: Worker; taskQueue: string }> {
   const taskQueue = `ts-${process.pid}-${++queues}`;
   const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: await workflowBundle(), activities });
   return { worker, taskQueue };

@@ -18,7 +18,8 @@ describe('state transition tables (core/domain, core/transitions)', () => {
     expect(canTransition('booking', 'CONFIRMED', 'EXPIRED'), 'a sold booking is only refunded').to.equal(false);
     expect(canTransition('booking', 'HOLDING', 'CONFIRMED'), 'no sale without a payment intent').to.equal(false);
     expect(canTransition('seat', 'available', 'booked'), 'a seat is held before it is booked').to.equal(false);
-    expect(canTransition('seat', 'booked', 'held')).to.equal(false);
+    expect(canTransition('seat', 'booked', 'held'), 'a refunded seat goes to the waitlist first').to.equal(true);
+    expect(canTransition('seat', 'available', 'available'), 'a free seat is not released again').to.equal(false);
   });
 
   it('assertTransition fails ILLEGAL_TRANSITION naming the row and both statuses', () => {
