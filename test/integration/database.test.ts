@@ -31,12 +31,23 @@ const TABLES = [
   'ticket_type_rules',
   'ticket_types',
   'users',
+  'waitlist_entries',
 ];
 async function tableNames(db: TestDatabase): Promise<string[]> {
   const rows: { name: string }[] = await db.ds.query(
     "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name <> 'schema_migrations'",
   );
   return rows.map((r) => r.name).sort();
+}
+
+/** Undoes the latest migrations down to and including `name`, so a test of one migration does not depend on how many came after it. */
+async function revertThrough(db: TestDatabase, name: string): Promise<void> {
+  for (;;) {
+    const [last]: { name: string }[] = await db.ds.query('SELECT name FROM schema_migrations ORDER BY id DESC LIMIT 1');
+    if (!last) throw new Error(`migration ${name} was never run`);
+    await db.ds.undoLastMigration();
+    if (last.name === name) return;
+  }
 }
 
 async function counts(db: TestDatabase): Promise<Record<string, number>> {
@@ -115,8 +126,7 @@ describe('database', function () {
   });
 
   it('the tickets migration marks notifications written before it as skipped, so no old booking gets a late email', async () => {
-    await db.ds.undoLastMigration();
-    await db.ds.undoLastMigration();
+    await revertThrough(db, 'Tickets1764400000000');
     const [user] = await db.ds.query('SELECT id FROM users LIMIT 1');
     await db.ds.query('INSERT INTO notifications (user_id, booking_id, kind, channel, body, created_at) VALUES (?, ?, ?, ?, ?, ?)', [
       user.id,
@@ -131,8 +141,28 @@ describe('database', function () {
     expect(rows).to.deep.equal([{ status: 'skipped', attempts: 0, last_error: 'queued before email delivery existed' }]);
   });
 
+  it('the waitlist migration reverts with waitlist emails on record: those go with their entries, booking emails stay', async () => {
+    const [user] = await db.ds.query('SELECT id FROM users LIMIT 1');
+    const [show] = await db.ds.query('SELECT id FROM showtimes LIMIT 1');
+    const now = new Date();
+    await db.ds.query(
+      "INSERT INTO waitlist_entries (id, showtime_id, user_id, seat_count, status, created_at, updated_at) VALUES ('wl_M', ?, ?, 2, 'closed', ?, ?)",
+      [show.id, user.id, now, now],
+    );
+    await db.ds.query(
+      "INSERT INTO notifications (user_id, waitlist_entry_id, kind, channel, body, created_at) VALUES (?, 'wl_M', 'waitlist_closed', 'email', 'closed', ?)",
+      [user.id, now],
+    );
+    const before = Number((await db.ds.query('SELECT COUNT(*) AS n FROM notifications WHERE booking_id IS NOT NULL'))[0].n);
+    await revertThrough(db, 'Waitlist1764600000000');
+    expect(await tableNames(db)).to.not.include('waitlist_entries');
+    expect(Number((await db.ds.query('SELECT COUNT(*) AS n FROM notifications'))[0].n)).to.equal(before);
+    await db.ds.runMigrations();
+    expect(await tableNames(db)).to.deep.equal(TABLES);
+  });
+
   it('the pricing migration makes every seat of earlier bookings an adult ticket at its price, with no discount', async () => {
-    await db.ds.undoLastMigration();
+    await revertThrough(db, 'TicketTypesAndPromoCodes1764500000000');
     const [user] = await db.ds.query('SELECT id FROM users LIMIT 1');
     const [seat] = await db.ds.query('SELECT id, showtime_id, price FROM show_seats ORDER BY id LIMIT 1');
     await db.ds.query(
