@@ -34,8 +34,8 @@ export function selectionProblem(): string | null {
 export const idempotencyKey = (): string =>
   typeof crypto.randomUUID === 'function' ? crypto.randomUUID() : `${Date.now()}-${Math.random().toString(36).slice(2)}`;
 
-/** The "best seats for N" form: the server chooses and holds them at once. */
-export function wireBestSeats(started: (checkout: Checkout, how: string) => void): void {
+/** The "best seats for N" form: the server chooses and holds them at once; `refused` hears the count the showtime cannot seat. */
+export function wireBestSeats(started: (checkout: Checkout, how: string) => void, refused: (count: number) => void): void {
   const count = byId('best-count', HTMLSelectElement);
   const form = byId('best-form', HTMLFormElement);
   const button = byId('best-btn', HTMLButtonElement);
@@ -63,9 +63,10 @@ export function wireBestSeats(started: (checkout: Checkout, how: string) => void
     }
     if (promoRefused(r.error)) return;
     const reason = typeof r.error.details?.reason === 'string' ? r.error.details.reason : null;
-    const text = r.status === 409 && reason ? `Sorry — ${reason}. Try fewer seats, or pick them on the map.` : errorText(r);
+    const text = r.status === 409 && reason ? `Sorry — ${reason}. Try fewer seats, pick them on the map, or join the waitlist.` : errorText(r);
     notice(text, 'error');
     announce(text);
+    if (r.status === 409 && reason) refused(Number(count.value));
   };
   form.addEventListener('submit', (ev) => {
     ev.preventDefault();
