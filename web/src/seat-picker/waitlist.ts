@@ -81,7 +81,7 @@ function text(s: PanelState, e: WaitlistEntry | null): string {
   }
 }
 
-/** The seat counts to wait for: 1 up to what one checkout may hold (the invitation's count chosen). */
+/** The seat counts to wait for: 1 up to what one checkout may hold. */
 function renderCount(): void {
   const count = byId('waitlist-count', HTMLSelectElement);
   const max = maxSeats();
@@ -90,7 +90,6 @@ function renderCount(): void {
     count.replaceChildren(...Array.from({ length: max }, (_, i) => el('option', { attrs: { value: i + 1 }, text: String(i + 1) })));
     count.value = String(Math.min(chosen, max));
   }
-  if (invited !== null) count.value = String(Math.min(invited, max));
 }
 
 /** Draws the panel for what is known now; called on every seat-map change too (a showtime sells out live). */
@@ -114,11 +113,14 @@ export function renderWaitlist(): void {
   byId('waitlist-bookings').hidden = s !== 'booked';
 }
 
-/** Says what changed about the entry (a new place in line, an offer ending); the offer itself is said by the basket. */
+/** Says what changed about the entry (a new place in line, an offer ending); an offer the basket opened, the basket says. */
 function tell(before: WaitlistEntry, now: WaitlistEntry): void {
   let say = '';
   if (now.status === 'waiting' && now.position !== before.position) say = `You are now number ${now.position} in the waitlist.`;
   else if (now.status === before.status) return;
+  else if (now.status === 'offered' && state.checkout && state.checkout.checkoutId !== now.offer?.checkoutId) {
+    say = 'Seats from the waitlist are held for you: pay for or release the seats you are holding, then pay for them.';
+  }
   else if (now.status === 'lapsed') say = 'Your waitlist offer lapsed: the seats went to the next in line.';
   else if (now.status === 'closed') say = 'The waitlist has closed: the showtime started or was cancelled.';
   if (!say) return;
@@ -158,7 +160,7 @@ async function showEntry(next: WaitlistEntry | null): Promise<void> {
 }
 
 /** Re-reads the buyer's entry: on live news, after a reconnect, when the offer's checkout ends. */
-export async function rereadEntry(): Promise<void> {
+async function rereadEntry(): Promise<void> {
   if (!entry || !currentUser()) return;
   const seq = ++reads;
   const r = await api.waitlistEntry(entry.waitlistId);
@@ -198,6 +200,7 @@ export function closeWaitlist(): void {
 export function inviteToWaitlist(count: number): void {
   invited = count;
   renderWaitlist();
+  byId('waitlist-count', HTMLSelectElement).value = String(Math.min(count, maxSeats()));
 }
 
 /** After a sign-in the panel asked for: the buyer's hold and entry, as on opening the showtime. */
