@@ -65,7 +65,8 @@ export async function renderBookings(): Promise<void> {
   if (!r.ok) return notice(errorText(r), 'error');
   byId('bookings-empty').hidden = r.body.items.length > 0;
   list.replaceChildren(...r.body.items.map(bookingItem));
-  await renderMyWaitlist();
+  // Not awaited: the view (and the focus on its heading) is ready with the bookings; the entries follow.
+  void renderMyWaitlist();
 }
 
 async function cancelBooking(b: Booking): Promise<void> {
