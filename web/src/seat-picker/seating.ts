@@ -74,14 +74,17 @@ export function wireBestSeats(started: (checkout: Checkout, how: string) => void
   });
 }
 
+/** A choice of 1 up to the seats one checkout may hold (2 at first); the choice made is kept. */
+export function renderSeatCount(count: HTMLSelectElement): void {
+  const max = maxSeats();
+  if (count.options.length === max) return;
+  const chosen = Number(count.value) || 2;
+  count.replaceChildren(...Array.from({ length: max }, (_, i) => el('option', { attrs: { value: i + 1 }, text: String(i + 1) })));
+  count.value = String(Math.min(chosen, max));
+}
+
 /** The choice of how many best seats, up to the showtime's limit. */
 export function renderBestSeats(): void {
-  const count = byId('best-count', HTMLSelectElement);
-  const max = maxSeats();
-  if (count.options.length !== max) {
-    const chosen = Number(count.value) || 2;
-    count.replaceChildren(...Array.from({ length: max }, (_, i) => el('option', { attrs: { value: i + 1 }, text: String(i + 1) })));
-    count.value = String(Math.min(chosen, max));
-  }
+  renderSeatCount(byId('best-count', HTMLSelectElement));
   byId('best-btn', HTMLButtonElement).disabled = !!state.checkout || state.showtime?.status === 'cancelled';
 }

@@ -9,11 +9,12 @@
  */
 import { errorText } from '../lib/api.js';
 import type { Checkout, WaitlistEntry, WaitlistStatus } from '../lib/api-types.js';
-import { byId, el } from '../lib/dom.js';
+import { byId } from '../lib/dom.js';
 import { announce, notice } from '../lib/feedback.js';
 import { plural, timeText } from '../lib/format.js';
 import { showAuth } from './auth.js';
 import { holdEnded, onCheckoutClosed, restoreOpenCheckout, startCheckout } from './basket.js';
+import { renderSeatCount } from './seating.js';
 import { api, currentUser } from './session.js';
 import { maxSeats, state } from './state.js';
 
@@ -81,17 +82,6 @@ function text(s: PanelState, e: WaitlistEntry | null): string {
   }
 }
 
-/** The seat counts to wait for: 1 up to what one checkout may hold. */
-function renderCount(): void {
-  const count = byId('waitlist-count', HTMLSelectElement);
-  const max = maxSeats();
-  if (count.options.length !== max) {
-    const chosen = Number(count.value) || 2;
-    count.replaceChildren(...Array.from({ length: max }, (_, i) => el('option', { attrs: { value: i + 1 }, text: String(i + 1) })));
-    count.value = String(Math.min(chosen, max));
-  }
-}
-
 /** Draws the panel for what is known now; called on every seat-map change too (a showtime sells out live). */
 export function renderWaitlist(): void {
   const panel = byId('waitlist-panel');
@@ -106,7 +96,7 @@ export function renderWaitlist(): void {
   const joinable = canJoin() && (s === 'join' || s === 'lapsed' || s === 'left');
   byId('waitlist-form').hidden = !(joinable && signedIn);
   byId('waitlist-signin').hidden = !(joinable && !signedIn);
-  if (joinable) renderCount();
+  if (joinable) renderSeatCount(byId('waitlist-count', HTMLSelectElement));
   byId('waitlist-leave').hidden = !active(entry);
   byId('waitlist-leave').textContent = s === 'offered' ? 'Leave the waitlist and let the seats go' : 'Leave the waitlist';
   byId('waitlist-pay').hidden = !(s === 'offered' && offer && state.checkout?.checkoutId !== offer.checkoutId);
