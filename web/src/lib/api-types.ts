@@ -28,6 +28,12 @@ import type {
   ShowtimeDetailSchema,
   ShowtimeSchema,
 } from '../../../api/schemas/showtimes.js';
+import type {
+  JoinWaitlistBody,
+  WaitlistEntry as WaitlistEntrySchema,
+  WaitlistPage as WaitlistPageSchema,
+  WaitlistQuery as WaitlistQuerySchema,
+} from '../../../api/schemas/waitlist.js';
 
 export type LoginRequest = z.input<typeof LoginBody>;
 export type RegisterRequest = z.input<typeof RegisterBody>;
@@ -64,5 +70,11 @@ export type BookingPage = z.output<ReturnType<typeof page<typeof TicketedBooking
 
 export type CheckInRequest = z.input<typeof CheckInBody>;
 export type Admitted = z.output<typeof AdmittedSchema>;
+
+export type JoinWaitlistRequest = z.input<typeof JoinWaitlistBody>;
+export type WaitlistEntry = z.output<typeof WaitlistEntrySchema>;
+export type WaitlistStatus = WaitlistEntry['status'];
+export type WaitlistPage = z.output<typeof WaitlistPageSchema>;
+export type WaitlistQuery = Partial<z.output<typeof WaitlistQuerySchema>>;
 
 export type ApiErrorBody = z.output<typeof ErrorResponse>['error'];

@@ -15,6 +15,7 @@ import type {
   CheckInRequest,
   Checkout,
   CreateCheckoutRequest,
+  JoinWaitlistRequest,
   LoginRequest,
   MovieDetail,
   MoviePage,
@@ -27,6 +28,9 @@ import type {
   ShowtimeQuery,
   TicketedBooking,
   UserEnvelope,
+  WaitlistEntry,
+  WaitlistPage,
+  WaitlistQuery,
 } from './api-types.js';
 
 /** Failures that never reached the API's error shape: no answer, or an answer that is not JSON. */
@@ -164,6 +168,14 @@ export function createApiClient(opts: ApiClientOptions) {
     checkIn: (body: CheckInRequest) => request<Admitted>('POST', '/checkin', body),
     /** 200: refunded; 202: accepted, refund in progress. */
     cancelBooking: (bookingId: string, body: CancelRequest = {}) => request<Booking>('POST', `/bookings/${id(bookingId)}/cancel`, body),
+
+    /** 201: in line; 409: seats can be held now (details.reason "seats-available"), or already in line (details.waitlistId). */
+    joinWaitlist: (showtimeId: number, body: JoinWaitlistRequest) => request<WaitlistEntry>('POST', `/showtimes/${id(showtimeId)}/waitlist`, body),
+    /** My entries, newest first. */
+    waitlist: (query: WaitlistQuery = {}) => request<WaitlistPage>('GET', `/waitlist${queryString(query)}`),
+    waitlistEntry: (waitlistId: string) => request<WaitlistEntry>('GET', `/waitlist/${id(waitlistId)}`),
+    /** Leaves the line (an offer held is released to the next); 409 once the offer was paid. */
+    leaveWaitlist: (waitlistId: string) => request<WaitlistEntry>('DELETE', `/waitlist/${id(waitlistId)}`),
   };
 }
 

@@ -14,15 +14,21 @@
  *   reconnect: the server forgets rooms with the connection, so every
  *           reconnect re-joins (and the ack is a fresh snapshot); the server's
  *           `live:resync` hint (its Redis subscription came back) refetches.
+ *   waitlist: the room also carries `waitlist:changed` (an offer, or the line
+ *           closed), handed to `onWaitlist` as it comes: no versions, no
+ *           buffering. It names entries, not buyers: a page re-reads its own
+ *           entry over REST rather than trusting it.
  */
 import {
   JOIN_EVENT,
   LEAVE_EVENT,
   RESYNC_EVENT,
   SEATS_CHANGED_EVENT,
+  WAITLIST_EVENT,
   type JoinAck,
   type LiveError,
   type SeatChangeSet,
+  type WaitlistEvent,
 } from '../../../live/protocol.js';
 import type { SeatMap, SeatMapSeat } from './api-types.js';
 
@@ -43,6 +49,8 @@ export interface WatchOptions {
   onChange?: (event: SeatChangeSet, map: SeatMap) => void;
   onError?: (error: LiveError) => void;
   onState?: (state: LiveState) => void;
+  /** News of the showtime's waitlist; a reconnect or resync may have lost some, so `onSnapshot` with a why other than 'join' is a cue to re-read too. */
+  onWaitlist?: (event: WaitlistEvent) => void;
   /** How long a version gap may stay open before the snapshot is refetched (250 ms). */
   gapWaitMs?: number;
   joinTimeoutMs?: number;
@@ -237,6 +245,9 @@ export function watchShowtime(socket: LiveSocket, showtimeId: number, opts: Watc
     clearTimeout(gapTimer);
     gapTimer = undefined;
   };
+  const onWaitlist = (event: WaitlistEvent | undefined): void => {
+    if (!stopped && event?.showtimeId === showtimeId) opts.onWaitlist?.(event);
+  };
   const onResyncHint = (): void => {
     if (!map) return;
     setTimeout(() => resync('server'), Math.random() * resyncJitterMs);
@@ -246,6 +257,7 @@ export function watchShowtime(socket: LiveSocket, showtimeId: number, opts: Watc
   socket.on('connect', onConnect);
   socket.on('disconnect', onDisconnect);
   socket.on(RESYNC_EVENT, onResyncHint);
+  socket.on(WAITLIST_EVENT, onWaitlist);
   if (socket.connected) join('join');
 
   return {
@@ -266,6 +278,7 @@ export function watchShowtime(socket: LiveSocket, showtimeId: number, opts: Watc
       socket.off('connect', onConnect);
       socket.off('disconnect', onDisconnect);
       socket.off(RESYNC_EVENT, onResyncHint);
+      socket.off(WAITLIST_EVENT, onWaitlist);
       if (socket.connected) socket.emit(LEAVE_EVENT, { showtimeId });
     },
   };

@@ -17,6 +17,11 @@ let lastMinuteAnnounced = false;
 
 export const stopCountdown = (): void => clearInterval(countdownTimer);
 
+/** Told when a checkout shown here ends (confirmed, expired, released): the waitlist re-reads an offer that did. */
+const closedListeners: ((checkoutId: string) => void)[] = [];
+export const onCheckoutClosed = (listener: (checkoutId: string) => void): void => void closedListeners.push(listener);
+const closed = (checkoutId: string): void => closedListeners.forEach((listener) => listener(checkoutId));
+
 /** The picked seats' lines, drawn again; a ticket-type choice that had the focus keeps it. */
 function renderPicked(selected: SeatMapSeat[]): void {
   const list = byId('selected-list');
@@ -99,7 +104,12 @@ async function holdSeats(): Promise<void> {
   notice(errorText(r), 'error');
 }
 
-function startCheckout(checkout: Checkout, message?: string): void {
+/**
+ * Shows a hold to pay: the card form with the countdown. Focus goes to the
+ * card field unless `focus` is false (a hold the buyer did not just ask for,
+ * such as a waitlist offer arriving while they are elsewhere on the page).
+ */
+export function startCheckout(checkout: Checkout, message?: string, focus = true): void {
   state.checkout = checkout;
   extended = false;
   byId('extend-btn').hidden = true;
@@ -120,7 +130,7 @@ function startCheckout(checkout: Checkout, message?: string): void {
   tick();
   countdownTimer = setInterval(tick, 250);
   renderBasket();
-  byId('card').focus();
+  if (focus) byId('card').focus();
   if (message) {
     notice(message, 'ok', 5000);
     announce(message);
@@ -186,6 +196,7 @@ function hideCheckoutPanel(): void {
 /** Our hold is over without a booking (expired, released, failed). */
 export function holdEnded(status: BookingStatus): void {
   if (!state.checkout) return;
+  const { checkoutId } = state.checkout;
   const labels = state.checkout.seats.map((s) => s.label).join(', ');
   stopCountdown();
   state.checkout = null;
@@ -197,6 +208,7 @@ export function holdEnded(status: BookingStatus): void {
   const text = expired ? `Your hold on ${labels} expired and the seats were released. Pick seats again to book.` : `Your hold on ${labels} was released.`;
   notice(text, expired ? 'error' : 'info', 0);
   announce(text);
+  closed(checkoutId);
 }
 
 async function pay(ev: SubmitEvent): Promise<void> {
@@ -258,6 +270,7 @@ function confirmed(booking: Checkout): void {
   confirmation.focus();
   notice('Payment received: your booking is confirmed.', 'ok', 5000);
   announce('Booking confirmed');
+  closed(booking.checkoutId);
 }
 
 async function releaseHold(): Promise<void> {
@@ -280,12 +293,13 @@ export async function restoreOpenCheckout(): Promise<void> {
   if (open) startCheckout(open);
 }
 
-export function wireBasket(): void {
+/** `bestRefused` hears the count of a "best seats for N" the showtime could not seat. */
+export function wireBasket(bestRefused: (count: number) => void): void {
   byId('hold-btn').addEventListener('click', () => void holdSeats());
   byId('pay-form').addEventListener('submit', (ev) => void pay(ev));
   byId('release-btn').addEventListener('click', () => void releaseHold());
   byId('extend-btn').addEventListener('click', () => void extendHold());
-  wireBestSeats((checkout, message) => startCheckout(checkout, message));
+  wireBestSeats((checkout, message) => startCheckout(checkout, message), bestRefused);
   byId('book-more').addEventListener('click', () => {
     byId('confirmation').hidden = true;
     renderBasket();

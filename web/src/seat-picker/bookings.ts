@@ -5,6 +5,7 @@ import { byId, el } from '../lib/dom.js';
 import { notice } from '../lib/feedback.js';
 import { money, whenText } from '../lib/format.js';
 import { showAuth } from './auth.js';
+import { renderMyWaitlist } from './my-waitlist.js';
 import { api, currentUser } from './session.js';
 import { ticketsSection } from './tickets.js';
 
@@ -56,6 +57,7 @@ export async function renderBookings(): Promise<void> {
   if (!currentUser()) {
     list.replaceChildren();
     byId('bookings-empty').hidden = true;
+    byId('my-waitlist').hidden = true;
     showAuth(() => void renderBookings(), 'Sign in to see your bookings.');
     return;
   }
@@ -63,6 +65,8 @@ export async function renderBookings(): Promise<void> {
   if (!r.ok) return notice(errorText(r), 'error');
   byId('bookings-empty').hidden = r.body.items.length > 0;
   list.replaceChildren(...r.body.items.map(bookingItem));
+  // Not awaited: the view (and the focus on its heading) is ready with the bookings; the entries follow.
+  void renderMyWaitlist();
 }
 
 async function cancelBooking(b: Booking): Promise<void> {

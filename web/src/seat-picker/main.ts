@@ -1,6 +1,6 @@
 /**
  * The seat-picker page: films → showtimes (date tabs) → live seat map →
- * hold → pay → confirmation, plus "My bookings". Hash routes:
+ * hold → pay → confirmation, the waitlist of a sold-out showtime, plus "My bookings". Hash routes:
  *   #/  ·  #/movies/:id[?date=YYYY-MM-DD]  ·  #/showtimes/:id  ·  #/bookings
  */
 import { byId } from '../lib/dom.js';
@@ -11,6 +11,7 @@ import { renderMovie, renderMovies } from './catalogue.js';
 import { loadUser, signOut } from './session.js';
 import { leaveShowtime, openShowtime } from './showtime.js';
 import { state, type Route } from './state.js';
+import { inviteToWaitlist, openWaitlist, wireWaitlist } from './waitlist.js';
 
 const VIEWS: Record<Route, string> = { movies: 'movies-view', movie: 'movie-view', showtime: 'showtime-view', bookings: 'bookings-view' };
 
@@ -53,12 +54,16 @@ async function route(navigated: boolean): Promise<void> {
 
 function wire(): void {
   wireAuth(() => {
-    if (state.route === 'showtime') void restoreOpenCheckout();
+    if (state.route !== 'showtime') return;
+    void restoreOpenCheckout();
+    void openWaitlist();
   });
-  wireBasket();
+  wireBasket(inviteToWaitlist);
+  wireWaitlist();
   byId('signout-btn').addEventListener('click', () => {
     signOut();
     if (state.route === 'bookings') location.hash = '#/';
+    if (state.route === 'showtime') void openWaitlist();
   });
   window.addEventListener('hashchange', () => void route(true));
 }

@@ -34,8 +34,8 @@ export function selectionProblem(): string | null {
 export const idempotencyKey = (): string =>
   typeof crypto.randomUUID === 'function' ? crypto.randomUUID() : `${Date.now()}-${Math.random().toString(36).slice(2)}`;
 
-/** The "best seats for N" form: the server chooses and holds them at once. */
-export function wireBestSeats(started: (checkout: Checkout, how: string) => void): void {
+/** The "best seats for N" form: the server chooses and holds them at once; `refused` hears the count the showtime cannot seat. */
+export function wireBestSeats(started: (checkout: Checkout, how: string) => void, refused: (count: number) => void): void {
   const count = byId('best-count', HTMLSelectElement);
   const form = byId('best-form', HTMLFormElement);
   const button = byId('best-btn', HTMLButtonElement);
@@ -63,9 +63,10 @@ export function wireBestSeats(started: (checkout: Checkout, how: string) => void
     }
     if (promoRefused(r.error)) return;
     const reason = typeof r.error.details?.reason === 'string' ? r.error.details.reason : null;
-    const text = r.status === 409 && reason ? `Sorry — ${reason}. Try fewer seats, or pick them on the map.` : errorText(r);
+    const text = r.status === 409 && reason ? `Sorry — ${reason}. Try fewer seats, pick them on the map, or join the waitlist.` : errorText(r);
     notice(text, 'error');
     announce(text);
+    if (r.status === 409 && reason) refused(Number(count.value));
   };
   form.addEventListener('submit', (ev) => {
     ev.preventDefault();
@@ -73,14 +74,17 @@ export function wireBestSeats(started: (checkout: Checkout, how: string) => void
   });
 }
 
+/** A choice of 1 up to the seats one checkout may hold (2 at first); the choice made is kept. */
+export function renderSeatCount(count: HTMLSelectElement): void {
+  const max = maxSeats();
+  if (count.options.length === max) return;
+  const chosen = Number(count.value) || 2;
+  count.replaceChildren(...Array.from({ length: max }, (_, i) => el('option', { attrs: { value: i + 1 }, text: String(i + 1) })));
+  count.value = String(Math.min(chosen, max));
+}
+
 /** The choice of how many best seats, up to the showtime's limit. */
 export function renderBestSeats(): void {
-  const count = byId('best-count', HTMLSelectElement);
-  const max = maxSeats();
-  if (count.options.length !== max) {
-    const chosen = Number(count.value) || 2;
-    count.replaceChildren(...Array.from({ length: max }, (_, i) => el('option', { attrs: { value: i + 1 }, text: String(i + 1) })));
-    count.value = String(Math.min(chosen, max));
-  }
+  renderSeatCount(byId('best-count', HTMLSelectElement));
   byId('best-btn', HTMLButtonElement).disabled = !!state.checkout || state.showtime?.status === 'cancelled';
 }

@@ -12,6 +12,7 @@ import { createSeatMap, renderLegend, type SeatMapView } from '../lib/seat-map.j
 import { holdEnded, renderBasket, restoreOpenCheckout, stopCountdown } from './basket.js';
 import { api, currentUser } from './session.js';
 import { currency, maxSeats, state } from './state.js';
+import { closeWaitlist, openWaitlist, renderWaitlist, waitlistNews } from './waitlist.js';
 
 let socket: Socket | null | undefined;
 
@@ -56,6 +57,8 @@ export function leaveShowtime(): void {
   state.mine.clear();
   stopCountdown();
   state.seatMap?.clear();
+  closeWaitlist();
+  renderWaitlist();
 }
 
 export async function openShowtime(id: number): Promise<void> {
@@ -76,6 +79,7 @@ export async function openShowtime(id: number): Promise<void> {
   byId('showtime-cancelled').hidden = st.status !== 'cancelled';
   document.title = `${st.movie.title} — Marquee`;
   renderBasket();
+  void openWaitlist();
   const fetchSnapshot = async (showtimeId: number): Promise<SeatMap> => {
     const s = await api.seatMap(showtimeId);
     if (!s.ok) throw new Error(errorText(s));
@@ -89,9 +93,15 @@ export async function openShowtime(id: number): Promise<void> {
   }
   state.watch = watchShowtime(live, id, {
     fetchSnapshot,
-    onSnapshot: (map, why) => (state.seatMap?.seats().length ? refreshAll(map, why) : drawMap(map)),
+    onSnapshot: (map, why) => {
+      if (state.seatMap?.seats().length) refreshAll(map, why);
+      else drawMap(map);
+      // Waitlist news that came while the socket was away is lost: the entry is read again.
+      if (why !== 'join') waitlistNews();
+    },
     onChange: applyChanges,
     onError: (error) => notice(`Live seat updates unavailable: ${error.message}`, 'error'),
+    onWaitlist: waitlistNews,
   });
   if (currentUser()) void restoreOpenCheckout();
 }
@@ -99,6 +109,7 @@ export async function openShowtime(id: number): Promise<void> {
 function renderCounts(map: SeatMap): void {
   byId('seat-counts').textContent = `${map.counts.available} available · ${map.counts.held} held · ${map.counts.booked} booked`;
   byId('hall').dataset.version = String(map.version);
+  renderWaitlist();
 }
 
 function drawMap(map: SeatMap): void {
