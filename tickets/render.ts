@@ -18,8 +18,8 @@ export const qrSvg = (code: string): Promise<string> => QRCode.toString(code, { 
 
 export const qrPng = (code: string, scale = 8): Promise<Buffer> => QRCode.toBuffer(code, { ...QR_OPTIONS, type: 'png', scale });
 
-/** The PDF: one A6 page per ticket, the QR code large, everything an usher or a customer reads beside it. */
-export async function ticketsPdf(booking: TicketedBooking, tickets: Ticket[], timeZone: string): Promise<Buffer> {
+/** The PDF: one A6 page per ticket, the QR code large, everything an usher or a customer reads beside it; `qrPngs` when the caller drew the codes already (qrPng, in ticket order). */
+export async function ticketsPdf(booking: TicketedBooking, tickets: Ticket[], timeZone: string, qrPngs?: Buffer[]): Promise<Buffer> {
   const doc = new PDFDocument({
     size: 'A6',
     margin: 24,
@@ -32,7 +32,7 @@ export async function ticketsPdf(booking: TicketedBooking, tickets: Ticket[], ti
     doc.on('end', () => resolve(Buffer.concat(chunks)));
     doc.on('error', reject);
   });
-  const pngs = await Promise.all(tickets.map((t) => qrPng(t.code)));
+  const pngs = qrPngs ?? (await Promise.all(tickets.map((t) => qrPng(t.code))));
   const seatOf = new Map(booking.seats.map((s) => [s.id, s]));
   tickets.forEach((t, i) => {
     doc.addPage();
