@@ -15,7 +15,7 @@ import { spawn } from 'node:child_process';
 import { statSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { privateStack } from '../test/support/stack.js';
-import { UNLIMITED_OPEN_CHECKOUTS } from './lib/stack.js';
+import { BENCH_STACK_ENV } from './lib/stack.js';
 import { figuresTable, readResult, resultPath, say, type Figure } from './lib/results.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -43,7 +43,7 @@ function runBench(bench: string, env: Record<string, string | undefined>): Promi
 const { BASE_URL: _url, BASE_URLS: _urls, ...inherited } = process.env;
 const shared = pick(SHARED);
 if (shared.length) {
-  const stack = await privateStack({ name: 'bench', apiNodes: 2, env: { ...UNLIMITED_OPEN_CHECKOUTS, HOLD_TTL_SECONDS: '3600' } });
+  const stack = await privateStack({ name: 'bench', apiNodes: 2, env: { ...BENCH_STACK_ENV, HOLD_TTL_SECONDS: '3600' } });
   try {
     say(`starting a private stack (API_NODES=2) in ${stack.stackDir}`);
     await stack.up();

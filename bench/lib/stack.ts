@@ -59,6 +59,13 @@ function readPids(stackDir: string, apiNodes: number): Record<string, number | u
  */
 export const UNLIMITED_OPEN_CHECKOUTS = { MAX_OPEN_CHECKOUTS_PER_USER: '1000000', MAX_OPEN_CHECKOUTS_PER_SHOWTIME: '1000000' };
 
+/**
+ * Every benchmark stack: the benchmarks hold scattered single seats and random
+ * pairs, which the single-seat rule would refuse (a seat policy, tested on its
+ * own), with the per-account limits lifted as above.
+ */
+export const BENCH_STACK_ENV = { SINGLE_SEAT_RULE: 'off', ...UNLIMITED_OPEN_CHECKOUTS };
+
 /** `own`: always a private stack (a benchmark that restarts parts of it or needs its own settings). */
 export async function openStack(o: { name: string; apiNodes?: number; env?: Record<string, string>; own?: boolean }): Promise<BenchStack> {
   const given = (process.env.BASE_URLS ?? process.env.BASE_URL)?.split(',').map((u) => u.trim().replace(/\/$/, '')).filter(Boolean);
@@ -81,7 +88,7 @@ export async function openStack(o: { name: string; apiNodes?: number; env?: Reco
   }
   // The benchmarks hold seats wherever their load puts them, as often as it does: they measure the checkout path,
   // not the single-seat rule or the open-checkout limits.
-  const own = await privateStack({ name: o.name, apiNodes: o.apiNodes, env: { SINGLE_SEAT_RULE: 'off', ...UNLIMITED_OPEN_CHECKOUTS, ...o.env } });
+  const own = await privateStack({ name: o.name, apiNodes: o.apiNodes, env: { ...BENCH_STACK_ENV, ...o.env } });
   try {
     await own.up();
     const config = loadConfig(own.env);
