@@ -5,7 +5,7 @@
  *   client → `showtime:join {showtimeId}` + ack → `{ok:true, snapshot}` | `{ok:false, error}`
  *   client → `showtime:leave {showtimeId}` (+ optional ack `{ok:true}`)
  *   server → room `showtime:{id}`: `seats:changed {showtimeId, version, changes, reason}`
- *   server → room `showtime:{id}`: `waitlist:changed` (an offer for an entry, or the line closed)
+ *   server → room `showtime:{id}`: `waitlist:changed` (an offer for an entry, someone left the line, or it closed)
  *   server → every socket of a node: `live:resync {reason}` when the node's
  *            Redis subscription was re-established (events may have been lost).
  *
@@ -71,4 +71,6 @@ export interface ResyncNotice {
  */
 export type WaitlistEvent =
   | { showtimeId: number; kind: 'offered'; entryId: string; checkoutId: string }
+  /** Someone waiting left: the places behind them moved up. */
+  | { showtimeId: number; kind: 'moved' }
   | { showtimeId: number; kind: 'closed'; reason: 'started' | 'cancelled' };

@@ -138,6 +138,11 @@ export const waitlistRoutes = [
             if (!(e instanceof WorkflowNotFoundError)) throw e;
           });
       }
+      if (left && entry.status === 'waiting') {
+        await deps.publisher
+          .publishWaitlist({ showtimeId: entry.showtimeId, kind: 'moved' })
+          .catch((e: unknown) => deps.log.warn({ err: e, showtimeId: entry.showtimeId }, 'waitlist move not published; places show on the next read'));
+      }
       return { body: entryBody((await waitlist.get(deps.ds, entry.id))!) };
     },
   }),

@@ -1,10 +1,11 @@
 import { expect } from 'chai';
+import { JOIN_EVENT, WAITLIST_EVENT, type WaitlistEvent } from '../../../live/protocol.js';
 import { MOCK_CARDS } from '../../../payments/mock-provider.js';
 import { waitlistWorkflowId } from '../../../workflows/contracts.js';
 import { confirmedBooking } from '../../support/bookings.js';
 import { createTestDeps, type TestDeps } from '../../support/deps.js';
 import { createShowtime, createUser, eventually, type ShowtimeFixture, type TestUser } from '../../support/fixtures.js';
-import { startTestApi, type TestApi } from '../../support/http.js';
+import { connectClient, connected, emitWithAck, startLiveTestApi, type LiveTestApi } from '../../support/live.js';
 import { sharedMailCatcher } from '../../support/mail.js';
 import { startTestWorker, terminateWaitlists, type TestWorker } from '../../support/worker.js';
 
@@ -26,7 +27,7 @@ interface Entry {
 describe('waitlist: released seats become held offers, in line order (real MySQL, Temporal, SMTP)', function () {
   this.timeout(120_000);
   let deps: TestDeps;
-  let api: TestApi;
+  let api: LiveTestApi;
   let worker: TestWorker;
   let seller: TestUser;
 
@@ -40,7 +41,7 @@ describe('waitlist: released seats become held offers, in line order (real MySQL
       },
     });
     worker = await startTestWorker(deps);
-    api = await startTestApi(deps);
+    api = await startLiveTestApi(deps);
     seller = await createUser(deps);
   });
   after(async () => {
@@ -161,16 +162,26 @@ describe('waitlist: released seats become held offers, in line order (real MySQL
     expect(offer.seats.map((s: { id: number }) => s.id)).to.deep.equal(show.seatIds.slice(2, 4));
   });
 
-  it('leaving: a waiting entry leaves the line; leaving with an offer releases it to the next in line', async () => {
+  it('leaving: a waiting entry leaves the line (the room hears that places moved); leaving with an offer releases it to the next in line', async () => {
     const { show, bookings } = await soldOut('RRRRRR', 2);
     const [first, second, third] = [await createUser(deps), await createUser(deps), await createUser(deps)];
     const a = await join(first, show.showtimeId, 2);
     const b = await join(second, show.showtimeId, 2);
     const c = await join(third, show.showtimeId, 2);
-    const left = await api.request('DELETE', `/api/v1/waitlist/${b.waitlistId}`, { token: second.token });
-    expect(left.status).to.equal(200);
-    expect(left.body).to.deep.include({ status: 'left', position: null });
-    expect((await entry(third, c.waitlistId)).position).to.equal(2);
+    const socket = await connected(connectClient(api.baseUrl));
+    const heard: WaitlistEvent[] = [];
+    socket.on(WAITLIST_EVENT, (e: WaitlistEvent) => heard.push(e));
+    try {
+      expect(await emitWithAck(socket, JOIN_EVENT, { showtimeId: show.showtimeId })).to.deep.include({ ok: true });
+      const left = await api.request('DELETE', `/api/v1/waitlist/${b.waitlistId}`, { token: second.token });
+      expect(left.status).to.equal(200);
+      expect(left.body).to.deep.include({ status: 'left', position: null });
+      expect((await entry(third, c.waitlistId)).position).to.equal(2);
+      await eventually(async () => heard.length > 0);
+      expect(heard, 'no entry id or buyer in it').to.deep.equal([{ showtimeId: show.showtimeId, kind: 'moved' }]);
+    } finally {
+      socket.close();
+    }
     expect((await api.request('DELETE', `/api/v1/waitlist/${a.waitlistId}`, { token: third.token })).status, 'someone else’s entry').to.equal(404);
 
     await cancelBooking(bookings[0]!);
