@@ -16,7 +16,17 @@ const QR_OPTIONS = { errorCorrectionLevel: 'M', margin: 4 } as const;
 
 export const qrSvg = (code: string): Promise<string> => QRCode.toString(code, { ...QR_OPTIONS, type: 'svg' });
 
-export const qrPng = (code: string, scale = 8): Promise<Buffer> => QRCode.toBuffer(code, { ...QR_OPTIONS, type: 'png', scale });
+/**
+ * pngjs options (qrcode passes them through): each row of modules repeats
+ * `scale` times, so the Up filter turns most rows into zeros. The default,
+ * adaptive filtering, tries all five filters on every row; that was most of a
+ * confirmation email's CPU, for a larger file. Grey without alpha: pdfkit then
+ * embeds the compressed image as it is, instead of decoding it to split off
+ * an alpha channel.
+ */
+const PNG_RENDERER = { filterType: 2, deflateStrategy: 0, colorType: 0 };
+
+export const qrPng = (code: string, scale = 8): Promise<Buffer> => QRCode.toBuffer(code, { ...QR_OPTIONS, type: 'png', scale, rendererOpts: PNG_RENDERER });
 
 /** The PDF: one A6 page per ticket, the QR code large, everything an usher or a customer reads beside it; `qrPngs` when the caller drew the codes already (qrPng, in ticket order). */
 export async function ticketsPdf(booking: TicketedBooking, tickets: Ticket[], timeZone: string, qrPngs?: Buffer[]): Promise<Buffer> {
