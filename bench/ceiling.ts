@@ -21,7 +21,7 @@
 import { startLeastWork } from './ceiling/driver.js';
 import { checkoutOne } from './lib/api.js';
 import { buyers, seatPool } from './lib/fixtures.js';
-import { closedLoop, type ClosedLoopResult, type Outcome } from './lib/loops.js';
+import { closedLoop, failuresText, type ClosedLoopResult, type Outcome } from './lib/loops.js';
 import { cpuLine, meterCpu, type CpuReport } from './lib/processes.js';
 import { machine, say, writeResult, type Figure } from './lib/results.js';
 import { round } from './lib/stats.js';
@@ -50,7 +50,7 @@ async function phase(shape: Phase['shape'], clients: number, seconds: number, op
   const meter = meterCpu(pids);
   const loop = await closedLoop({ clients, warmupS: WARMUP_S, durationS: seconds, op });
   const cpu = meter.stop();
-  say(`${shape}, ${clients} client(s): ${loop.perSecond}/s (${loop.completed} ok, ${loop.failed} failed${loop.exhausted ? ', seat pool ran out' : ''}), hold p50 ${loop.latency.hold?.p50} ms p99 ${loop.latency.hold?.p99} ms`);
+  say(`${shape}, ${clients} client(s): ${loop.perSecond}/s (${loop.completed} ok, ${loop.failed} failed${failuresText(loop.failures)}${loop.exhausted ? ', seat pool ran out' : ''}), hold p50 ${loop.latency.hold?.p50} ms p99 ${loop.latency.hold?.p99} ms`);
   say(`  cpu: ${cpuLine(cpu)}`);
   return { shape, loop, cpu };
 }

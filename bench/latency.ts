@@ -14,7 +14,7 @@
  */
 import { holdOne } from './lib/api.js';
 import { buyers, seatPool, type SeatPool } from './lib/fixtures.js';
-import { closedLoop, openLoop, type OpenLoopResult, type Outcome } from './lib/loops.js';
+import { closedLoop, failuresText, openLoop, type OpenLoopResult, type Outcome } from './lib/loops.js';
 import { renderChart } from './lib/plot.js';
 import { cpuLine, meterCpu, type CpuReport } from './lib/processes.js';
 import { machine, resultPath, say, writeResult, type Figure } from './lib/results.js';
@@ -67,7 +67,7 @@ try {
     const cpu = meter.stop();
     steps.push({ fraction, loop, cpu });
     const t = loop.latency.total;
-    say(`${fraction} × peak = ${round(rate)} holds/s offered: p50 ${t?.p50} ms, p99 ${t?.p99} ms, ${loop.ok} ok, ${loop.failed} failed, ${loop.unanswered} unanswered, start lag p99 ${loop.startLagMs.p99} ms`);
+    say(`${fraction} × peak = ${round(rate)} holds/s offered: p50 ${t?.p50} ms, p99 ${t?.p99} ms, ${loop.ok} ok, ${loop.failed} failed${failuresText(loop.failures)}, ${loop.unanswered} unanswered, start lag p99 ${loop.startLagMs.p99} ms`);
     say(`  cpu: ${cpuLine(cpu)}`);
     await new Promise((r) => setTimeout(r, 2000));
   }

@@ -48,16 +48,20 @@ export const hold = (baseUrl: string, token: string, showtimeId: number, seatIds
 export const pay = (baseUrl: string, token: string, checkoutId: string): Promise<Reply<CheckoutBody>> =>
   call(`${baseUrl}/api/v1/checkouts/${checkoutId}/pay`, { method: 'POST', token, body: { card: '4242424242424242' } });
 
+/** "hold 409 SEATS_UNAVAILABLE": the step, the status and the error code (or the checkout's status) of an answer. */
+const why = (step: string, r: Reply<CheckoutBody>): string => `${step} ${r.status} ${r.body?.error?.code ?? r.body?.status ?? ''}`.trim();
+
 /** One hold of one seat; ok on 201. */
 export async function holdOne(baseUrl: string, token: string, seat: Seat): Promise<Outcome> {
   const h = await hold(baseUrl, token, seat.showtimeId, [seat.seatId]);
-  return { ok: h.status === 201, ms: { hold: h.ms } };
+  return h.status === 201 ? { ok: true, ms: { hold: h.ms } } : { ok: false, ms: { hold: h.ms }, failure: why('hold', h) };
 }
 
 /** hold → pay → CONFIRMED, one seat; ok when the pay answer says CONFIRMED. */
 export async function checkoutOne(baseUrl: string, token: string, seat: Seat): Promise<Outcome> {
   const h = await hold(baseUrl, token, seat.showtimeId, [seat.seatId]);
-  if (h.status !== 201) return { ok: false, ms: { hold: h.ms } };
+  if (h.status !== 201) return { ok: false, ms: { hold: h.ms }, failure: why('hold', h) };
   const p = await pay(baseUrl, token, h.body.checkoutId!);
-  return { ok: p.status === 200 && p.body.status === 'CONFIRMED', ms: { hold: h.ms, pay: p.ms, total: h.ms + p.ms } };
+  const ms = { hold: h.ms, pay: p.ms, total: h.ms + p.ms };
+  return p.status === 200 && p.body.status === 'CONFIRMED' ? { ok: true, ms } : { ok: false, ms, failure: why('pay', p) };
 }

@@ -12,7 +12,22 @@ import { round, summarize, type Summary } from './stats.js';
 export interface Outcome {
   ok: boolean;
   ms: Record<string, number>;
+  /** Why it failed, e.g. "hold 409 SEATS_UNAVAILABLE": failures are counted by it. */
+  failure?: string;
 }
+
+/** Failures by their `failure` (or the thrown error's message). */
+export type FailureCounts = Record<string, number>;
+
+/** ", failures: hold 503 PAYMENT_PROVIDER_ERROR × 3", or nothing when there were none. */
+export const failuresText = (counts: FailureCounts): string => {
+  const parts = Object.entries(counts).map(([why, n]) => `${why} × ${n}`);
+  return parts.length ? `; failures: ${parts.join(', ')}` : '';
+};
+const countFailure = (counts: FailureCounts, why: string | undefined): void => {
+  const key = why ?? 'unknown';
+  counts[key] = (counts[key] ?? 0) + 1;
+};
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -21,6 +36,7 @@ export interface ClosedLoopResult {
   durationS: number;
   completed: number;
   failed: number;
+  failures: FailureCounts;
   perSecond: number;
   /** The operation source ran dry before the time was up. */
   exhausted: boolean;
@@ -45,6 +61,7 @@ export async function closedLoop(o: {
   const samples: Record<string, number[]> = {};
   let completed = 0;
   let failed = 0;
+  const failures: FailureCounts = {};
   let exhausted = false;
   await Promise.all(
     Array.from({ length: o.clients }, async (_, c) => {
@@ -59,6 +76,7 @@ export async function closedLoop(o: {
         if (started < from || ended > until) continue;
         if (!out.ok) {
           failed++;
+          countFailure(failures, out.failure);
           continue;
         }
         completed++;
@@ -73,6 +91,7 @@ export async function closedLoop(o: {
     durationS: round(windowS, 2),
     completed,
     failed,
+    failures,
     perSecond: round(completed / windowS),
     exhausted,
     latency: Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, summarize(v)])),
@@ -85,6 +104,7 @@ export interface OpenLoopResult {
   started: number;
   ok: number;
   failed: number;
+  failures: FailureCounts;
   /** Still unanswered when the drain time ran out. */
   unanswered: number;
   /** Answers per second over the time from the first start to the last answer. */
@@ -113,6 +133,7 @@ export async function openLoop(o: {
   const lags: number[] = [];
   let ok = 0;
   let failed = 0;
+  const failures: FailureCounts = {};
   let lastAnswer = 0;
   const inflight: Promise<void>[] = [];
   const t0 = performance.now();
@@ -128,15 +149,17 @@ export async function openLoop(o: {
           lastAnswer = performance.now();
           if (!out.ok) {
             failed++;
+            countFailure(failures, out.failure);
             return;
           }
           ok++;
           samples.total!.push(lastAnswer - due);
           for (const [k, v] of Object.entries(out.ms)) if (k !== 'total') (samples[k] ??= []).push(v);
         },
-        () => {
+        (e: unknown) => {
           lastAnswer = performance.now();
           failed++;
+          countFailure(failures, e instanceof Error ? e.message : String(e));
         },
       ),
     );
@@ -151,6 +174,7 @@ export async function openLoop(o: {
     started: total,
     ok,
     failed,
+    failures,
     unanswered: total - ok - failed,
     answeredPerSecond: round((ok + failed) / spanS),
     latency: Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, summarize(v)])),
