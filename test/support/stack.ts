@@ -12,7 +12,7 @@ import { freePort } from './processes.js';
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 /** The processes `scripts/stack` starts, by the names of its pid files. */
-export type StackProcess = 'temporal' | 'worker' | `api-${number}`;
+export type StackProcess = 'temporal' | 'worker' | `worker-${number}` | `api-${number}`;
 
 /**
  * A `scripts/stack` of its own: its own STACK_DIR (temporary), ports, database,
@@ -58,10 +58,11 @@ function runStack(command: 'up' | 'down', env: Record<string, string>): Promise<
   });
 }
 
-export async function privateStack(o: { name: string; apiNodes?: number; env?: Record<string, string> }): Promise<PrivateStack> {
+/** `stackDir`: an empty directory of the caller's for STACK_DIR (default: a new temporary one). */
+export async function privateStack(o: { name: string; apiNodes?: number; env?: Record<string, string>; stackDir?: string }): Promise<PrivateStack> {
   const apiNodes = o.apiNodes ?? 1;
   const tag = `${o.name}_${randomBytes(3).toString('hex')}`;
-  const stackDir = mkdtempSync(path.join(tmpdir(), `marquee-stack-${o.name}-`));
+  const stackDir = o.stackDir ?? mkdtempSync(path.join(tmpdir(), `marquee-stack-${o.name}-`));
   const port = await freePortRun(apiNodes);
   const database = `${testEnv.dbPrefix}_stack_${tag}`.replace(/[^A-Za-z0-9_]/g, '_');
   const env: Record<string, string> = {
