@@ -3,15 +3,16 @@ import { isAlive, waitGone } from '../support/processes.js';
 import type { StackProcess } from '../support/stack.js';
 import type { Rng } from './rng.js';
 import { API_NODES, apiLive, WORKERS, workerReady, type ChaosStack } from './stack.js';
-import { recipeOf, signalGroup } from './supervisor.js';
+import { signalGroup, type Supervisor } from './supervisor.js';
 
 /**
  * The fault injector: at random times it kills (SIGKILL) or freezes
  * (SIGSTOP, later SIGCONT) a worker, an API node or Temporal, restarts
  * MariaDB or Redis, or takes localstripe off the network, and then restores
- * what it broke as an operator or supervisor would: a killed process is
- * started again the way it was started. Every kind comes once in each round
- * of FAULT_KINDS (shuffled), so a run of a minute or more covers them all.
+ * what it broke as an operator would: a killed process is started again by
+ * the supervisor (./supervisor.ts), the way it was started. Every kind comes
+ * once in each round of FAULT_KINDS (shuffled), so a run of a minute or more
+ * covers them all.
  */
 
 export const FAULT_KINDS = [
@@ -53,7 +54,7 @@ export function planFaults(durationS: number, rng: Rng): { kind: FaultKind; atMs
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** Polls `ok` until it holds; answers how long that took, or null after `timeoutMs`. */
-export async function timeUntil(ok: () => Promise<boolean>, timeoutMs = 180_000): Promise<number | null> {
+export async function timeUntil(ok: () => Promise<boolean>, timeoutMs = 120_000): Promise<number | null> {
   const t0 = Date.now();
   while (Date.now() - t0 < timeoutMs) {
     if (await ok().catch(() => false)) return Date.now() - t0;
@@ -80,6 +81,7 @@ export class FaultInjector {
 
   constructor(
     private readonly stack: ChaosStack,
+    private readonly supervisor: Supervisor<StackProcess>,
     private readonly rng: Rng,
   ) {}
 
@@ -128,13 +130,12 @@ export class FaultInjector {
         case 'temporal-kill': {
           const { name, pid } = await this.pick(kind === 'worker-kill' ? WORKERS : kind === 'api-kill' ? API_NODES : ['temporal']);
           record.target = name;
-          const recipe = recipeOf(pid);
           const t = Date.now();
+          this.supervisor.expectDeath(name);
           signalGroup(pid, 'SIGKILL');
           await waitGone(pid);
           // The supervisor notices and starts it again a moment later.
-          await sleep(this.rng.between(1000, 3000));
-          this.stack.restart(name, recipe);
+          while (this.stack.app.pid(name) === pid || !isAlive(this.stack.app.pid(name) ?? pid)) await sleep(100);
           record.downMs = Date.now() - t;
           restored = () => this.ready(name);
           break;

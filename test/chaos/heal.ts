@@ -37,17 +37,20 @@ export async function unhealed(stack: ChaosStack, ds: Sql, temporal: Client, lim
   return waiting;
 }
 
-/** Waits for the signal; answers how long it took, or what was still wrong when `timeoutMs` ran out. */
+/**
+ * Waits for the signal; answers how long it took since `since` (the end of
+ * the traffic and faults), or what was still wrong when `timeoutMs` ran out.
+ */
 export async function waitUntilHealed(
   stack: ChaosStack,
   ds: Sql,
   temporal: Client,
   limits: AuditLimits,
-  timeoutMs: number,
+  o: { since: number; timeoutMs: number },
 ): Promise<{ healed: boolean; ms: number; waitingFor: string[] }> {
-  const t0 = Date.now();
+  const t0 = o.since;
   let waitingFor: string[] = ['not checked yet'];
-  while (Date.now() - t0 < timeoutMs) {
+  while (Date.now() - t0 < o.timeoutMs) {
     waitingFor = await unhealed(stack, ds, temporal, limits).catch((e: unknown) => [`cannot check: ${String(e).slice(0, 100)}`]);
     if (waitingFor.length === 0) return { healed: true, ms: Date.now() - t0, waitingFor };
     await new Promise((r) => setTimeout(r, 1000));

@@ -12,7 +12,9 @@ import { FaultInjector, planFaults } from './faults.js';
 import { waitUntilHealed } from './heal.js';
 import { appendCounts, printReport, verdicts, writeResults } from './report.js';
 import { rng } from './rng.js';
-import { CHAOS_SETTINGS, startChaosStack } from './stack.js';
+import { API_NODES, CHAOS_SETTINGS, startChaosStack, WORKERS } from './stack.js';
+import { Supervisor } from './supervisor.js';
+import type { StackProcess } from '../support/stack.js';
 import { Traffic } from './traffic.js';
 import { startWatchers } from './watchers.js';
 import { WebhookReplayer } from './webhooks.js';
@@ -37,7 +39,7 @@ const random = rng(seed);
 
 /** A seat may be held this long past its deadline; a checkout may stay open this long past it once faults stopped. */
 const LIMITS: AuditLimits = { holdGraceS: 10, recoveryS: 90, holdTtlS: CHAOS_SETTINGS.HOLD_TTL_SECONDS };
-const HEAL_TIMEOUT_MS = 180_000;
+const HEAL_TIMEOUT_MS = 120_000;
 const GENERAL_LAYOUT = Array.from({ length: 6 }, () => 'RRRRR.RRRRR');
 const SMALL_LAYOUT = ['RRRRRR'];
 
@@ -50,8 +52,15 @@ const phase = (name: string): void => {
 
 say(`chaos: run directory ${dir}; DURATION=${DURATION_S} s, ${CLIENTS} clients, seed ${seed}`);
 const stack = await startChaosStack(dir);
+const supervisor = new Supervisor<StackProcess>(
+  [...WORKERS, ...API_NODES, 'temporal'],
+  (name) => stack.app.pid(name),
+  (name) => stack.pidFile(name),
+  () => random.between(1000, 3000),
+);
 let failed = true;
 try {
+  supervisor.start();
   phase('setupS');
   say(`chaos: stack up (API ${stack.urls.join(', ')}); placing fixtures`);
   const fixturesDs = createDataSource({ url: stack.config.DATABASE_URL, poolSize: 4 });
@@ -87,7 +96,7 @@ try {
     },
     random,
   );
-  const injector = new FaultInjector(stack, random);
+  const injector = new FaultInjector(stack, supervisor, random);
   const plan = planFaults(DURATION_S, random);
   say(`chaos: ${plan.length} faults planned: ${plan.map((f) => `${f.kind}@${Math.round(f.atMs / 1000)}s`).join(', ')}`);
   phase('fixturesS');
@@ -100,6 +109,7 @@ try {
   traffic.stop();
   await faultsDone;
   await trafficDone;
+  const trafficEnd = Date.now();
   phase('trafficS');
   say('chaos: traffic stopped; waiting for every fault target to answer again');
   const faults = await injector.settled();
@@ -110,7 +120,7 @@ try {
   await ds.initialize();
   const temporal = await connectTemporalClient(stack.config);
   say('chaos: waiting until the stack has healed');
-  const heal = await waitUntilHealed(stack, ds, temporal, LIMITS, HEAL_TIMEOUT_MS);
+  const heal = await waitUntilHealed(stack, ds, temporal, LIMITS, { since: trafficEnd, timeoutMs: HEAL_TIMEOUT_MS });
   phase('healS');
   // Watchers catch up by events or refetches; give them a bounded time to show what the database shows.
   for (const deadline = Date.now() + 30_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 500))) {
@@ -152,14 +162,17 @@ try {
       traffic: traffic.stats,
       webhooks,
       watchers: watchers.stats(),
+      supervisor: { restarts: supervisor.restarts, unplanned: supervisor.unplanned },
     },
     { bench: !process.env.TEST_COUNTS_FILE },
   );
   if (process.env.TEST_COUNTS_FILE) appendCounts(process.env.TEST_COUNTS_FILE, outcome);
   printReport(outcome, (line) => void process.stdout.write(`${line}\n`));
+  for (const r of supervisor.unplanned) say(`chaos: ${r.name} exited by itself at ${(r.atMs / 1000).toFixed(0)} s; the supervisor started it again`);
   say(`chaos: result in ${path.join(dir, 'result.json')}`);
   failed = verdicts(outcome).some((v) => !v.ok);
 } finally {
+  supervisor.stop();
   await stack.close({ keepData: failed });
 }
 process.exit(failed ? 1 : 0);

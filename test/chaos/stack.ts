@@ -7,7 +7,6 @@ import { startPrivateMariadb, type PrivateMariadb } from '../support/mariadb.js'
 import { startPrivateRedis, type PrivateRedis } from '../support/live.js';
 import { privateStack, type PrivateStack, type StackProcess } from '../support/stack.js';
 import { startRelay, type Relay } from './relay.js';
-import { respawn, type ProcessRecipe } from './supervisor.js';
 
 /**
  * The soak's private stack, all under one run directory: its own MariaDB and
@@ -38,8 +37,8 @@ export interface ChaosStack {
   localstripe: PrivateLocalstripe;
   relay: Relay;
   app: PrivateStack;
-  /** Restarts a process of `scripts/stack` from its recipe, as a supervisor would; answers its pid. */
-  restart(name: StackProcess, recipe: ProcessRecipe): number;
+  /** Where `scripts/stack` keeps a process's pid. */
+  pidFile(name: StackProcess): string;
   /** The worker's metrics port (it is ready once it reports task slots for the queue). */
   workerMetricsUrl(name: StackProcess): string;
   close(opts: { keepData: boolean }): Promise<void>;
@@ -56,9 +55,9 @@ export async function startChaosStack(dir: string): Promise<ChaosStack> {
   const app = await privateStack({
     name: 'chaos',
     apiNodes: API_NODES.length,
+    workers: WORKERS.length,
     stackDir: path.join(dir, 'stack'),
     env: {
-      WORKERS: String(WORKERS.length),
       DATABASE_URL: `${mariadb.url}/marquee_chaos`,
       REDIS_URL: redis.url,
       ...stripeConfig(relay.url),
@@ -76,7 +75,7 @@ export async function startChaosStack(dir: string): Promise<ChaosStack> {
     localstripe,
     relay,
     app,
-    restart: (name, recipe) => respawn(recipe, path.join(app.stackDir, 'pids', `${name}.pid`)),
+    pidFile: (name) => path.join(app.stackDir, 'pids', `${name}.pid`),
     workerMetricsUrl: (name) => `http://127.0.0.1:${Number(app.env.WORKER_METRICS_PORT) + WORKERS.indexOf(name)}/metrics`,
     async close({ keepData }) {
       await app.down().catch(() => undefined);

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { closeSync, openSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
+import { isAlive } from '../support/processes.js';
 
 /**
  * What an operator's supervisor (systemd's Restart=, a container runtime)
@@ -48,4 +49,61 @@ export function respawn(recipe: ProcessRecipe, pidFile: string): number {
 /** Signals a process's whole group (what proc_spawn and respawn started leads one). */
 export function signalGroup(pid: number, signal: NodeJS.Signals): void {
   process.kill(-pid, signal);
+}
+
+/**
+ * Keeps the stack's processes running as `restart: unless-stopped` does in
+ * docker-compose.yml: every second it looks at each one, and one that is not
+ * running is started again from the recipe it was first started with, after
+ * `delayMs()`. It restarts what the fault injector kills, and also a process
+ * that exited by itself (e.g. one that could not reach MariaDB while it
+ * started): those are listed in `unplanned`.
+ */
+export class Supervisor<Name extends string = string> {
+  readonly restarts: { name: Name; atMs: number; planned: boolean }[] = [];
+  private readonly recipes = new Map<Name, ProcessRecipe>();
+  private readonly expected = new Set<Name>();
+  private timer: NodeJS.Timeout | undefined;
+  private readonly t0 = Date.now();
+
+  constructor(
+    private readonly names: readonly Name[],
+    private readonly pidOf: (name: Name) => number | undefined,
+    private readonly pidFileOf: (name: Name) => string,
+    private readonly delayMs: () => number,
+  ) {}
+
+  start(): void {
+    for (const name of this.names) {
+      const pid = this.pidOf(name);
+      if (!pid) throw new Error(`${name} is not running: nothing to supervise`);
+      this.recipes.set(name, recipeOf(pid));
+    }
+    const look = async (): Promise<void> => {
+      for (const name of this.names) {
+        const pid = this.pidOf(name);
+        if (pid && isAlive(pid)) continue;
+        await new Promise((r) => setTimeout(r, this.delayMs()));
+        if (!this.timer) return;
+        respawn(this.recipes.get(name)!, this.pidFileOf(name));
+        this.restarts.push({ name, atMs: Date.now() - this.t0, planned: this.expected.delete(name) });
+      }
+      if (this.timer) this.timer = setTimeout(() => void look(), 1000);
+    };
+    this.timer = setTimeout(() => void look(), 1000);
+  }
+
+  /** The next death of `name` is the fault injector's doing. */
+  expectDeath(name: Name): void {
+    this.expected.add(name);
+  }
+
+  stop(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  get unplanned(): { name: Name; atMs: number }[] {
+    return this.restarts.filter((r) => !r.planned).map(({ name, atMs }) => ({ name, atMs }));
+  }
 }

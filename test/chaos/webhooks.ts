@@ -7,7 +7,8 @@ import type { Rng } from './rng.js';
  * Stripe's side of the webhooks: every event localstripe records is signed
  * and delivered to an API node, late (up to 10 s), some twice (again up to
  * 40 s later) and so out of the order they happened in; a delivery that is
- * not answered 2xx is retried with backoff, as Stripe retries.
+ * not answered 2xx is retried with backoff (capped at 8 s, so a run ends in
+ * time), as Stripe retries.
  */
 
 export interface WebhookStats {
@@ -80,7 +81,7 @@ export class WebhookReplayer {
       for (let attempt = 0; attempt < RETRIES; attempt++) {
         if (attempt > 0) {
           this.stats.retries++;
-          await new Promise((r) => setTimeout(r, 1000 * 2 ** attempt));
+          await new Promise((r) => setTimeout(r, Math.min(8000, 1000 * 2 ** attempt)));
         }
         this.countDelivery(order);
         if (await this.answered(event)) return;
