@@ -121,7 +121,8 @@ export class FaultInjector {
     const atMs = Date.now() - this.t0;
     const record: FaultRecord = { kind, target: '', atMs, downMs: 0, recoveryMs: null };
     this.records.push(record);
-    const down = this.rng.between(2000, 6000);
+    // A frozen process stays frozen 2–10 s; Stripe stays unreachable 3–25 s, sometimes past a hold's 20 s budget for reaching it.
+    const down = this.rng.between(2000, 10_000);
     let restored: () => Promise<boolean> = async () => true;
     try {
       switch (kind) {
@@ -173,7 +174,7 @@ export class FaultInjector {
           record.target = 'localstripe';
           const t = Date.now();
           await this.stack.relay.down();
-          await sleep(down + 2000);
+          await sleep(this.rng.between(3000, 25_000));
           await this.stack.relay.up();
           record.downMs = Date.now() - t;
           restored = async () => (await fetch(`${this.stack.relay.url}/v1/payment_intents?limit=1`, { headers: { authorization: 'Bearer sk_test_x' } })).ok;

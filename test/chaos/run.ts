@@ -127,15 +127,24 @@ try {
     const lagging = await watchersMatchDatabase({ ds, now: new Date(), limits: LIMITS, running: [], payments: [], watchers: watchers.views() });
     if (lagging.length === 0) break;
   }
-  const checks = await audit({
+  const sources = {
     ds,
     now: new Date(),
     limits: LIMITS,
     running: await runningCheckouts(temporal),
     payments: await providerPayments(testStripeClient(stack.localstripe.url)),
     watchers: watchers.views(),
-  });
+  };
+  const checks = await audit(sources);
   phase('auditS');
+  // What the auditor had in hand: evidence that the checks looked at something.
+  const audited = {
+    paymentIntents: sources.payments.length,
+    succeeded: sources.payments.filter((p) => p.status === 'succeeded').length,
+    refunded: sources.payments.filter((p) => p.refunds.length > 0).length,
+    runningCheckoutWorkflows: sources.running.length,
+    watchers: sources.watchers.length,
+  };
   const [{ n: checkouts }] = await ds.query('SELECT COUNT(*) AS n FROM bookings');
   const bookingsByStatus = Object.fromEntries(
     ((await ds.query('SELECT status, COUNT(*) AS n FROM bookings GROUP BY status')) as { status: string; n: number }[]).map((r) => [r.status, Number(r.n)]),
@@ -157,6 +166,7 @@ try {
       clients: CLIENTS,
       settings: { ...CHAOS_SETTINGS, limits: LIMITS },
       phases,
+      audited,
       bookingsByStatus,
       waitlistByStatus,
       traffic: traffic.stats,
