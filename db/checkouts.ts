@@ -440,10 +440,29 @@ export function extend(db: Transactor, r: { checkoutId: string; showtimeId: numb
       throw new AppError('CONFLICT', 'This checkout is no longer holding seats', { checkoutId: r.checkoutId });
     }
     if (held.expiresAt.getTime() === r.until.getTime()) return null;
-    const version = await showtimes.bumpSeatVersion(tx, r.showtimeId);
-    if (version === null) throw notFound('showtime', r.showtimeId);
-    await bookings.moveHoldExpiry(tx, r.checkoutId, r.until);
-    await seats.holdUntil(tx, ids, r.until);
-    return { showtimeId: r.showtimeId, version, changes: ids.map((seatId) => ({ seatId, status: 'held' as const })), reason: 'extended' as const };
+    return moveHold(tx, r, ids);
   });
+}
+
+/**
+ * Moves a fresh hold's end to `until` if the checkout still holds every seat
+ * it was given (answers null otherwise: some were taken over after the hold
+ * had run out). For a reservation whose payment intent came late.
+ */
+export function renewHold(db: Transactor, r: { checkoutId: string; showtimeId: number; until: Date }): Promise<{ change: SeatChangeSet | null } | null> {
+  return db.transaction(async (tx) => {
+    const ids = await seats.lockHeldBy(tx, r.checkoutId);
+    const given = await bookings.seatIdsOf(tx, r.checkoutId);
+    if (ids.length === 0 || ids.length !== given.length) return null;
+    return { change: await moveHold(tx, r, ids) };
+  });
+}
+
+/** The locked seats `ids` of a checkout and its booking are held until `until`; a version bump tells seat maps. */
+async function moveHold(tx: Sql, r: { checkoutId: string; showtimeId: number; until: Date }, ids: number[]): Promise<SeatChangeSet> {
+  const version = await showtimes.bumpSeatVersion(tx, r.showtimeId);
+  if (version === null) throw notFound('showtime', r.showtimeId);
+  await bookings.moveHoldExpiry(tx, r.checkoutId, r.until);
+  await seats.holdUntil(tx, ids, r.until);
+  return { showtimeId: r.showtimeId, version, changes: ids.map((seatId) => ({ seatId, status: 'held' as const })), reason: 'extended' as const };
 }
