@@ -68,7 +68,7 @@ try {
   const deps = { ds: fixturesDs, config: stack.config, clock: systemClock };
   const users = await createUsers(deps, 40);
   const admin = await createUser(deps, 'admin');
-  // Enough seats that the everyday traffic does not sell out (a client books about a seat every 25 s, net of refunds).
+  // Enough seats that the everyday traffic does not sell out: a client books a seat every 4–5 s, and this gives it one per 2.5 s.
   const generalCount = Math.max(3, Math.ceil((DURATION_S * CLIENTS) / 150));
   const general = await Promise.all(Array.from({ length: generalCount }, () => createShowtime(fixturesDs, { layout: GENERAL_LAYOUT })));
   const small = await Promise.all(Array.from({ length: 3 }, () => createShowtime(fixturesDs, { layout: SMALL_LAYOUT })));
