@@ -24,6 +24,15 @@ export function activityFailure(e: unknown, now = Date.now()): unknown {
   return err ? toFailure(err) : e;
 }
 
+/** When the running step was first scheduled (its first attempt); `fallback` outside an activity (a test calling it directly). */
+export function stepScheduledAt(fallback: number): number {
+  try {
+    return Context.current().info.scheduledTimestampMs;
+  } catch {
+    return fallback;
+  }
+}
+
 function budgetSpent(now: number): boolean {
   let info;
   try {

@@ -17,7 +17,7 @@ export function createActivities(deps: ActivityDeps) {
   return withFailureMapping({
     ...seats,
     ...payments,
-    ...createReservationActivities(seats, payments),
+    ...createReservationActivities(seats, payments, deps.clock),
     ...createNotificationActivities(deps, deliver),
     ...createWaitlistActivities(deps, deliver),
   });

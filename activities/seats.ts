@@ -121,6 +121,18 @@ export function createSeatActivities(deps: ActivityDeps, deliver: DeliverMail) {
     return change;
   }
 
+  /**
+   * A hold whose payment intent came `byMs` late ends that much later, if it
+   * still has all its seats (null: it lost some after running out). Safe to repeat.
+   */
+  async function renewHold(input: { checkoutId: string; showtimeId: number; expiresAt: string; byMs: number }): Promise<{ expiresAt: string } | null> {
+    const until = new Date(Date.parse(input.expiresAt) + input.byMs);
+    const renewed = await checkouts.renewHold(ds, { checkoutId: input.checkoutId, showtimeId: input.showtimeId, until });
+    if (!renewed) return null;
+    await published(renewed.change);
+    return { expiresAt: until.toISOString() };
+  }
+
   /** The hold that ends at `from` ends HOLD_EXTENSION_SECONDS later instead: booking, seats and watchers. Safe to repeat. */
   async function extendHold(input: { checkoutId: string; showtimeId: number; from: string }): Promise<{ expiresAt: string }> {
     const until = new Date(new Date(input.from).getTime() + settings.HOLD_EXTENSION_SECONDS * 1000);
@@ -136,5 +148,5 @@ export function createSeatActivities(deps: ActivityDeps, deliver: DeliverMail) {
     return unwind;
   }
 
-  return { holdSeats, confirmSeats, releaseSeats, releaseBookedSeats, extendHold, cancelShowtime };
+  return { holdSeats, confirmSeats, releaseSeats, releaseBookedSeats, renewHold, extendHold, cancelShowtime };
 }

@@ -23,15 +23,17 @@ export function createWaitlistActivities(deps: ActivityDeps, deliver: DeliverMai
 
   /**
    * Offers the seats free for the waitlist to those in line, each offer a
-   * hold for its buyer. Answers the offers whose checkout the workflow must
-   * start (new ones, and any a crash left unstarted), or `open: false` once
-   * the showtime no longer sells (started or cancelled): the line closes.
+   * hold for its buyer, and gives seats held for the line whose grace ended
+   * back to everyone. Answers the offers whose checkout the workflow must
+   * start (new ones, and any a crash left unstarted) and when the next grace
+   * ends (the workflow looks again then), or `open: false` once the showtime
+   * no longer sells (started or cancelled): the line closes.
    */
-  async function offerSeatsToWaitlist(input: { showtimeId: number }): Promise<{ open: boolean; offers: checkouts.WaitlistOffer[] }> {
+  async function offerSeatsToWaitlist(input: { showtimeId: number }): Promise<{ open: boolean; offers: checkouts.WaitlistOffer[]; graceEndsAt?: string | null }> {
     const showtime = await showtimes.basics(ds, input.showtimeId);
     const now = clock.now();
     if (!showtime || showtime.status !== 'scheduled' || showtime.startsAt <= now) return { open: false, offers: [] };
-    const { offers, change } = await checkouts.offerToWaitlist(
+    const { offers, change, graceEndsAt } = await checkouts.offerToWaitlist(
       ds,
       {
         showtimeId: input.showtimeId,
@@ -46,7 +48,7 @@ export function createWaitlistActivities(deps: ActivityDeps, deliver: DeliverMai
     );
     await publishCommitted(publisher, [change], log);
     if (offers.length > 0) log.info({ showtimeId: input.showtimeId, offers: offers.map((o) => ({ entryId: o.entryId, seats: o.seatIds.length })) }, 'waitlist offers');
-    return { open: true, offers };
+    return { open: true, offers, graceEndsAt: graceEndsAt?.toISOString() ?? null };
   }
 
   /**

@@ -1,6 +1,6 @@
 import type { PaymentProviderName } from '../core/domain.js';
 import { AppError, notFound } from '../core/errors.js';
-import { assertSeating, assertSeatsBelong, assertSeatsFree, isFreeFor, showtimeCancelled, type SeatingPolicy } from '../core/hold-rules.js';
+import { assertSeating, assertSeatsBelong, assertSeatsFree, isFreeFor, showtimeCancelled, type SeatHoldState, type SeatingPolicy } from '../core/hold-rules.js';
 import { bestAvailable, leavesSeatAlone, type BestAvailableRequest, type HallShape } from '../core/seating.js';
 import { planOffers, WAITLIST_HOLDER } from '../core/waitlist.js';
 import type { SeatChangeSet } from '../live/protocol.js';
@@ -312,6 +312,14 @@ class LineMoved extends Error {}
 /** How often the offer step plans again when the line or the seats moved under it. */
 const OFFER_ATTEMPTS = 4;
 
+/** What an offer step did: the offers to start, the seat change to publish, and when the next seats held for the line run out of grace. */
+export interface OfferRound {
+  offers: WaitlistOffer[];
+  change: SeatChangeSet | null;
+  /** The earliest end of grace of the seats still held for the line (null: none): the step must run again then. */
+  graceEndsAt: Date | null;
+}
+
 /**
  * Offers free seats to the showtime's waitlist, in line order (core/waitlist.ts):
  * seats the waitlist holds from a release, and seats free for anyone. Each
@@ -321,11 +329,15 @@ const OFFER_ATTEMPTS = 4;
  * held without a buyer. The checkout workflow the caller starts for each
  * offer finds its hold in place and goes on to the payment.
  *
+ * Seats held for the line whose grace has ended and that no offer took are
+ * made available in the same transaction (and in the same seat change), so
+ * every watcher hears that they are everyone's again.
+ *
  * Also answers the offers whose checkout has not run its hold yet (this step
  * retried after a crash), so that the caller starts them: starting one twice
  * is refused by Temporal, which the caller ignores.
  */
-export async function offerToWaitlist(db: Transactor, r: OfferRequest, checkoutIdOf: (entryId: string) => string): Promise<{ offers: WaitlistOffer[]; change: SeatChangeSet | null }> {
+export async function offerToWaitlist(db: Transactor, r: OfferRequest, checkoutIdOf: (entryId: string) => string): Promise<OfferRound> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await offerOnce(db, r, checkoutIdOf);
@@ -336,25 +348,36 @@ export async function offerToWaitlist(db: Transactor, r: OfferRequest, checkoutI
   }
 }
 
-function offerOnce(db: Transactor, r: OfferRequest, checkoutIdOf: (entryId: string) => string): Promise<{ offers: WaitlistOffer[]; change: SeatChangeSet | null }> {
+/** A seat held for the line (given back during its grace) whose grace has ended by `now`. */
+const graceOver = (s: SeatHoldState, now: Date): boolean => s.status === 'held' && s.checkoutId === WAITLIST_HOLDER && s.heldUntil !== null && s.heldUntil <= now;
+
+function offerOnce(db: Transactor, r: OfferRequest, checkoutIdOf: (entryId: string) => string): Promise<OfferRound> {
   return db.transaction(async (tx) => {
     const pending = (await waitlist.unstartedOffers(tx, r.showtimeId)).map(async (o) => ({ ...o, seatIds: await bookings.seatIdsOf(tx, o.checkoutId) }));
     const unstarted = await Promise.all(pending);
     const line = await waitlist.waiting(tx, r.showtimeId);
-    if (line.length === 0) return { offers: unstarted, change: null };
-
     const placed = await seats.readPlaced(tx, r.showtimeId);
     const spots = placed.map((s) => ({ id: s.id, gridRow: s.gridRow, gridCol: s.gridCol, type: s.type, free: isFreeFor(s, r.now, WAITLIST_HOLDER) }));
-    const plan = planOffers(line, spots, r.hall, r.policy);
-    if (plan.length === 0) return { offers: unstarted, change: null };
+    const plan = line.length === 0 ? [] : planOffers(line, spots, r.hall, r.policy);
+    const offered = new Set(plan.flatMap((o) => o.seatIds));
+    const lapsing = placed.filter((s) => graceOver(s, r.now) && !offered.has(s.id)).map((s) => s.id);
+    const graceEnds = placed
+      .filter((s) => s.status === 'held' && s.checkoutId === WAITLIST_HOLDER && s.heldUntil !== null && !graceOver(s, r.now) && !offered.has(s.id))
+      .map((s) => s.heldUntil!.getTime());
+    const graceEndsAt = graceEnds.length > 0 ? new Date(Math.min(...graceEnds)) : null;
+    if (plan.length === 0 && lapsing.length === 0) return { offers: unstarted, change: null, graceEndsAt };
 
-    const locked = await seats.lockForHold(tx, r.showtimeId, plan.flatMap((o) => o.seatIds).sort((a, b) => a - b));
-    const gone = locked.filter((s) => !isFreeFor(s, r.now, WAITLIST_HOLDER)).map((s) => s.id);
+    const locked = await seats.lockForHold(tx, r.showtimeId, [...offered, ...lapsing].sort((a, b) => a - b));
+    const gone = locked.filter((s) => offered.has(s.id) && !isFreeFor(s, r.now, WAITLIST_HOLDER)).map((s) => s.id);
     if (gone.length > 0) throw new TakenMeanwhile(gone);
+    // A hold may have taken over a lapsed seat since it was read: that one is no longer the line's to give back.
+    const freed = locked.filter((s) => !offered.has(s.id) && graceOver(s, r.now));
+    await seats.makeAvailable(tx, freed.map((s) => s.id), 'held');
     const byId = new Map(locked.map((s) => [s.id, s]));
     const buyers = new Map(line.map((e) => [e.id, e.userId]));
     const offers = plan.map((o) => ({ entryId: o.entryId, userId: buyers.get(o.entryId)!, checkoutId: checkoutIdOf(o.entryId), seatIds: o.seatIds }));
     for (const o of offers) await seats.hold(tx, o.seatIds.map((id) => byId.get(id)!), o.checkoutId, r.heldUntil);
+    if (offers.length === 0 && freed.length === 0) return { offers: unstarted, change: null, graceEndsAt };
     const version = await showtimes.bumpSeatVersion(tx, r.showtimeId, { scheduledOnly: true });
     if (version === null) throw showtimeCancelled(r.showtimeId);
     for (const o of offers) {
@@ -379,9 +402,14 @@ function offerOnce(db: Transactor, r: OfferRequest, checkoutIdOf: (entryId: stri
       );
       if (!(await waitlist.markOffered(tx, o.entryId, o.checkoutId, r.now))) throw new LineMoved();
     }
+    const changes = [
+      ...offers.flatMap((o) => o.seatIds.map((seatId) => ({ seatId, status: 'held' as const }))),
+      ...freed.map((s) => ({ seatId: s.id, status: 'available' as const })),
+    ].sort((a, b) => a.seatId - b.seatId);
     return {
       offers: [...unstarted, ...offers],
-      change: { showtimeId: r.showtimeId, version, changes: locked.map((s) => ({ seatId: s.id, status: 'held' as const })), reason: 'offered' as const },
+      change: { showtimeId: r.showtimeId, version, changes, reason: offers.length > 0 ? ('offered' as const) : ('expired' as const) },
+      graceEndsAt,
     };
   });
 }
@@ -412,10 +440,29 @@ export function extend(db: Transactor, r: { checkoutId: string; showtimeId: numb
       throw new AppError('CONFLICT', 'This checkout is no longer holding seats', { checkoutId: r.checkoutId });
     }
     if (held.expiresAt.getTime() === r.until.getTime()) return null;
-    const version = await showtimes.bumpSeatVersion(tx, r.showtimeId);
-    if (version === null) throw notFound('showtime', r.showtimeId);
-    await bookings.moveHoldExpiry(tx, r.checkoutId, r.until);
-    await seats.holdUntil(tx, ids, r.until);
-    return { showtimeId: r.showtimeId, version, changes: ids.map((seatId) => ({ seatId, status: 'held' as const })), reason: 'extended' as const };
+    return moveHold(tx, r, ids);
   });
+}
+
+/**
+ * Moves a fresh hold's end to `until` if the checkout still holds every seat
+ * it was given (answers null otherwise: some were taken over after the hold
+ * had run out). For a reservation whose payment intent came late.
+ */
+export function renewHold(db: Transactor, r: { checkoutId: string; showtimeId: number; until: Date }): Promise<{ change: SeatChangeSet | null } | null> {
+  return db.transaction(async (tx) => {
+    const ids = await seats.lockHeldBy(tx, r.checkoutId);
+    const given = await bookings.seatIdsOf(tx, r.checkoutId);
+    if (ids.length === 0 || ids.length !== given.length) return null;
+    return { change: await moveHold(tx, r, ids) };
+  });
+}
+
+/** The locked seats `ids` of a checkout and its booking are held until `until`; a version bump tells seat maps. */
+async function moveHold(tx: Sql, r: { checkoutId: string; showtimeId: number; until: Date }, ids: number[]): Promise<SeatChangeSet> {
+  const version = await showtimes.bumpSeatVersion(tx, r.showtimeId);
+  if (version === null) throw notFound('showtime', r.showtimeId);
+  await bookings.moveHoldExpiry(tx, r.checkoutId, r.until);
+  await seats.holdUntil(tx, ids, r.until);
+  return { showtimeId: r.showtimeId, version, changes: ids.map((seatId) => ({ seatId, status: 'held' as const })), reason: 'extended' as const };
 }

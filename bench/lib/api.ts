@@ -21,13 +21,22 @@ export interface CheckoutBody {
   error?: { code: string; message: string; details?: Record<string, unknown> };
 }
 
-export async function call<T = CheckoutBody>(url: string, o: { method?: string; token?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<Reply<T>> {
+/** `rawBody`: sent as it is (a signed webhook's exact bytes); `timeoutMs`: give up then (status 0), as a client with a deadline does. */
+export async function call<T = CheckoutBody>(
+  url: string,
+  o: { method?: string; token?: string; body?: unknown; rawBody?: string; headers?: Record<string, string>; timeoutMs?: number } = {},
+): Promise<Reply<T>> {
   const headers: Record<string, string> = { ...o.headers };
   if (o.body !== undefined) headers['content-type'] = 'application/json';
   if (o.token) headers.authorization = `Bearer ${o.token}`;
   const t0 = performance.now();
   try {
-    const res = await fetch(url, { method: o.method ?? 'GET', headers, body: o.body === undefined ? undefined : JSON.stringify(o.body) });
+    const res = await fetch(url, {
+      method: o.method ?? 'GET',
+      headers,
+      body: o.rawBody ?? (o.body === undefined ? undefined : JSON.stringify(o.body)),
+      signal: o.timeoutMs === undefined ? undefined : AbortSignal.timeout(o.timeoutMs),
+    });
     const text = await res.text();
     let body: unknown = text;
     try {

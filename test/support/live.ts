@@ -99,9 +99,10 @@ process.once('exit', () => {
  * A throw-away redis-server on a free port, no persistence. Tests that
  * restart Redis use one of these, never the shared server other suites use;
  * it also keeps this suite's seat events away from other suites whose
- * showtime ids may be the same numbers.
+ * showtime ids may be the same numbers. `dir`: its working directory (the
+ * server's own files), instead of the current one.
  */
-export async function startPrivateRedis(): Promise<PrivateRedis> {
+export async function startPrivateRedis(opts: { dir?: string } = {}): Promise<PrivateRedis> {
   const port = await freePort();
   const url = `redis://127.0.0.1:${port}`;
   let proc: ChildProcess | undefined;
@@ -109,7 +110,9 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
     port,
     url,
     async start() {
-      const p = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+      const p = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...(opts.dir ? ['--dir', opts.dir] : [])], {
+        stdio: 'ignore',
+      });
       proc = p;
       running.add(p);
       p.once('exit', () => running.delete(p));

@@ -12,7 +12,7 @@ import { freePort } from './processes.js';
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 /** The processes `scripts/stack` starts, by the names of its pid files. */
-export type StackProcess = 'temporal' | 'worker' | `api-${number}`;
+export type StackProcess = 'temporal' | 'worker' | `worker-${number}` | `api-${number}`;
 
 /**
  * A `scripts/stack` of its own: its own STACK_DIR (temporary), ports, database,
@@ -40,7 +40,7 @@ const canListen = (port: number): Promise<boolean> =>
     srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
   });
 
-/** A free port p with p+1 … p+n-1 free too (API node i listens on PORT+i-1). */
+/** A free port p with p+1 … p+n-1 free too (API node i listens on PORT+i-1, worker i's metrics on WORKER_METRICS_PORT+i-1). */
 async function freePortRun(n: number): Promise<number> {
   for (;;) {
     const p = await freePort();
@@ -58,10 +58,12 @@ function runStack(command: 'up' | 'down', env: Record<string, string>): Promise<
   });
 }
 
-export async function privateStack(o: { name: string; apiNodes?: number; env?: Record<string, string> }): Promise<PrivateStack> {
+/** `stackDir`: an empty directory of the caller's for STACK_DIR (default: a new temporary one). */
+export async function privateStack(o: { name: string; apiNodes?: number; workers?: number; env?: Record<string, string>; stackDir?: string }): Promise<PrivateStack> {
   const apiNodes = o.apiNodes ?? 1;
+  const workers = o.workers ?? 1;
   const tag = `${o.name}_${randomBytes(3).toString('hex')}`;
-  const stackDir = mkdtempSync(path.join(tmpdir(), `marquee-stack-${o.name}-`));
+  const stackDir = o.stackDir ?? mkdtempSync(path.join(tmpdir(), `marquee-stack-${o.name}-`));
   const port = await freePortRun(apiNodes);
   const database = `${testEnv.dbPrefix}_stack_${tag}`.replace(/[^A-Za-z0-9_]/g, '_');
   const env: Record<string, string> = {
@@ -70,10 +72,12 @@ export async function privateStack(o: { name: string; apiNodes?: number; env?: R
     HOME: process.env.HOME ?? tmpdir(),
     STACK_DIR: stackDir,
     API_NODES: String(apiNodes),
+    WORKERS: String(workers),
     PORT: String(port),
     TEMPORAL_ADDRESS: `127.0.0.1:${await freePort()}`,
     TEMPORAL_UI_PORT: String(await freePort()),
-    WORKER_METRICS_PORT: String(await freePort()),
+    // Worker i serves its metrics on WORKER_METRICS_PORT+i-1.
+    WORKER_METRICS_PORT: String(await freePortRun(workers)),
     DATABASE_URL: `${testEnv.mysqlUrl}/${database}`,
     REDIS_URL: testEnv.redisUrl,
     REDIS_PREFIX: tag,

@@ -81,6 +81,20 @@ describe('waitlistWorkflow (time-skipping server, stub steps)', function () {
     });
   });
 
+  it('looks again when seats held for the line run out of grace, before LOOK_EVERY_MS has passed', async () => {
+    const startsInMs = LOOK_EVERY_MS - 10_000;
+    const graceEndsAt = (await env.currentTimeMs()) + 5_000;
+    const l = await line([{ open: true, offers: [], graceEndsAt: new Date(graceEndsAt).toISOString() }, { open: true, offers: [], graceEndsAt: null }], startsInMs);
+    await l.worker.runUntil(async () => {
+      const handle = await l.start();
+      await handle.result();
+      // The look at the start, the one at the end of the grace (which frees what the line did not take), then none until the start.
+      expect(l.calls.looks).to.have.length(2);
+      expect(l.calls.looks[1]!).to.be.at.least(graceEndsAt);
+      expect(l.calls.looks[1]!).to.be.below(l.calls.looks[0]! + LOOK_EVERY_MS);
+    });
+  });
+
   it('starts each offer as a checkout that outlives the line, announces it once, and starts none twice', async () => {
     const first = offer(1);
     // The offer step answers the same offer again until its checkout has run its hold (a retried step, a crash).
