@@ -3,6 +3,7 @@ import { ZodError } from 'zod';
 import { AppError, httpStatusOf, type ErrorCode } from '../core/errors.js';
 import { appErrorFrom } from '../core/failures.js';
 import type { Logger } from '../core/logger.js';
+import { isDatabaseUnreachable } from '../db/sql.js';
 
 export interface ErrorBody {
   error: { code: ErrorCode; message: string; details?: Record<string, unknown> };
@@ -37,6 +38,8 @@ export function toAppError(e: unknown): AppError {
   if (typeof status === 'number' && status >= 400 && status < 500) {
     return new AppError('VALIDATION_FAILED', (e as Error).message || 'Bad request');
   }
+  // A database restart or failover is an outage the client may retry, not a bug (found by the chaos soak).
+  if (isDatabaseUnreachable(e)) return new AppError('SERVICE_UNAVAILABLE', 'The database is unreachable; try again shortly');
   return new AppError('INTERNAL', 'Internal server error');
 }
 

@@ -35,6 +35,14 @@ export const driverCode = (e: unknown): string | undefined =>
 
 export const isDuplicateKey = (e: unknown): boolean => driverCode(e) === 'ER_DUP_ENTRY';
 
+const UNREACHABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'PROTOCOL_CONNECTION_LOST', 'PROTOCOL_ENQUEUE_AFTER_FATAL_ERROR', 'ER_CON_COUNT_ERROR', 'ER_SERVER_SHUTDOWN']);
+
+/** The database could not be reached or went away mid-statement (a restart, a failover): an outage, not a bug. */
+export const isDatabaseUnreachable = (e: unknown): boolean => {
+  const code = driverCode(e) ?? (e as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && UNREACHABLE.has(code);
+};
+
 /** A statement refused because a row it needs is locked: a deadlock, a lock wait timeout, or NOWAIT. */
 export const isLockContention = (e: unknown): boolean => {
   const code = driverCode(e);
