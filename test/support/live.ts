@@ -1,5 +1,4 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { io, type Socket } from 'socket.io-client';
 import { Redis } from 'ioredis';
 import type { AppDeps } from '../../api/deps.js';
@@ -8,6 +7,7 @@ import { attachLiveSeats, type LiveSeats, type LiveSeatsLimits } from '../../liv
 import type { SeatMap } from '../../web/src/lib/api-types.js';
 import { watchShowtime, type ShowtimeWatch, type WatchOptions } from '../../web/src/lib/live-seats.js';
 import { startTestApi, type TestApi } from './http.js';
+import { freePort } from './processes.js';
 
 export interface LiveTestApi extends TestApi {
   live: LiveSeats;
@@ -72,14 +72,6 @@ export function watch(socket: Socket, baseUrl: string, showtimeId: number, opts:
 /** What a seat map shows, comparable between a watcher and REST: version and status by seat id. */
 export const seatView = (map: SeatMap | null): { version: number; statuses: Record<number, string> } | null =>
   map && { version: map.version, statuses: Object.fromEntries(map.seats.map((s) => [s.id, s.status])) };
-
-export async function freePort(): Promise<number> {
-  const srv = createNetServer();
-  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
-  const { port } = srv.address() as AddressInfo;
-  await new Promise<void>((resolve) => srv.close(() => resolve()));
-  return port;
-}
 
 export interface PrivateRedis {
   port: number;

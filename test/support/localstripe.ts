@@ -1,10 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer, connect } from 'node:net';
+import { connect } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import Stripe from 'stripe';
 import { createStripeClient } from '../../payments/stripe-provider.js';
 import { testEnv } from './env.js';
+import { freePort } from './processes.js';
 
 /** Keys the tests use; localstripe accepts any `sk_…` key and never checks webhook secrets. */
 export const TEST_STRIPE_SECRET_KEY = 'sk_test_marquee_localstripe';
@@ -15,17 +16,6 @@ export function localstripeBin(): string {
   const bin = process.env.LOCALSTRIPE_BIN ?? fileURLToPath(new URL('../../.tools/venv/bin/localstripe', import.meta.url));
   if (!existsSync(bin)) throw new Error(`localstripe not found at ${bin}: run scripts/test once (it installs .tools) or set LOCALSTRIPE_BIN`);
   return bin;
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 const portOpen = (port: number): Promise<boolean> =>

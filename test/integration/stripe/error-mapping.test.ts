@@ -13,7 +13,7 @@ import {
   verifyStripeWebhook,
   WebhookSignatureError,
 } from '../../../payments/stripe-provider.js';
-import { freePort } from '../../support/localstripe.js';
+import { freePort } from '../../support/processes.js';
 
 interface Reply {
   status: number;
