@@ -49,7 +49,7 @@ export interface SeatChangeSet {
   reason: SeatChangeReason;
 }
 
-export type LiveErrorCode = 'VALIDATION_FAILED' | 'NOT_FOUND' | 'RATE_LIMITED' | 'INTERNAL';
+export type LiveErrorCode = 'VALIDATION_FAILED' | 'NOT_FOUND' | 'RATE_LIMITED' | 'SERVICE_UNAVAILABLE' | 'INTERNAL';
 
 export interface LiveError {
   code: LiveErrorCode;

@@ -20,6 +20,9 @@ import {
   type LiveError,
 } from './protocol.js';
 
+/** How soon a client whose join failed on an outage joins again. */
+const JOIN_RETRY_MS = 1000;
+
 /**
  * Live seats: Socket.IO on an API node's own HTTP server, with the Redis
  * adapter so that `seats:changed`, emitted by the worker through
@@ -172,7 +175,8 @@ export function attachLiveSeats(httpServer: HttpServer, deps: LiveSeatsDeps, opt
     } catch (e) {
       log.error({ err: e, showtimeId }, 'seat map snapshot failed');
       await forget(socket, state, showtimeId, already);
-      return { ok: false, error: { code: 'INTERNAL', message: 'The seat map could not be read; try again' } };
+      // An outage (the database restarting): the client joins again after retryAfterMs, or it would watch nothing.
+      return { ok: false, error: { code: 'SERVICE_UNAVAILABLE', message: 'The seat map could not be read; joining again shortly', details: { retryAfterMs: JOIN_RETRY_MS } } };
     }
   }
 

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import type { Socket } from 'socket.io-client';
+import { createDataSource } from '../../db/data-source.js';
 import { MOCK_CARDS } from '../../payments/mock-provider.js';
 import { createSeatEventPublisher, type SeatEventPublisher } from '../../live/publisher.js';
 import { JOIN_EVENT, LEAVE_EVENT, type JoinAck, type LeaveAck } from '../../live/protocol.js';
@@ -97,6 +98,31 @@ describe('live seats: Socket.IO on two API nodes through Redis, real worker', fu
     const left = await emitWithAck<LeaveAck>(s, LEAVE_EVENT, { showtimeId: show.showtimeId });
     expect(left).to.deep.equal({ ok: true });
     expect(nodeB.live.io.of('/').adapter.rooms.has(`showtime:${show.showtimeId}`)).to.equal(false);
+  });
+
+  it('a join refused because the database is away is tried again, and the watcher goes live once it is back', async () => {
+    // A node of its own whose pool the test closes: every read it makes fails, as during a database restart.
+    const pool = createDataSource({ url: deps.config.DATABASE_URL, poolSize: 2 });
+    await pool.initialize();
+    const node = await startLiveTestApi({ ...deps, ds: pool });
+    try {
+      await pool.destroy();
+      const s = connectClient(node.baseUrl);
+      sockets.push(s);
+      const refusals: string[] = [];
+      const w = watch(await connected(s), nodeA.baseUrl, show.showtimeId, { onError: (e) => refusals.push(e.code) });
+      watches.push(w);
+      await eventually(async () => refusals.length > 0, 10_000, 10);
+      expect(refusals[0]).to.equal('SERVICE_UNAVAILABLE');
+      expect(w.map, 'no seat map while the database is away').to.equal(null);
+      await pool.initialize();
+      await eventually(async () => w.map !== null, 15_000, 10);
+      expect(seatView(w.map)).to.deep.equal(seatView(await restSeatMap()));
+      expect(node.live.io.of('/').adapter.rooms.get(`showtime:${show.showtimeId}`)?.size, 'in the room again').to.equal(1);
+    } finally {
+      await node.close();
+      if (pool.isInitialized) await pool.destroy();
+    }
   });
 
   it('a client on node B sees a hold made through node A, its expiry, then a booking', async () => {

@@ -1,8 +1,10 @@
 import { expect } from 'chai';
 import type { DataSource } from 'typeorm';
 import { createDataSource } from '../../../db/data-source.js';
+import { waitlistWorkflowId } from '../../../workflows/contracts.js';
 import { confirmedBooking } from '../../support/bookings.js';
 import { createTestDeps, type TestDeps } from '../../support/deps.js';
+import { historySteps } from '../../support/history.js';
 import { createShowtime, createUser, eventually, type ShowtimeFixture, type TestUser } from '../../support/fixtures.js';
 import { startTestApi, type TestApi } from '../../support/http.js';
 import { sharedMailCatcher } from '../../support/mail.js';
@@ -132,7 +134,13 @@ describe('waitlist across a worker crash (SIGKILL mid-offer)', function () {
       const rows: { checkout_id: string }[] = await deps.ds.query('SELECT checkout_id FROM show_seats WHERE id IN (?, ?)', show.seatIds.slice(0, 2));
       return rows.every((r) => r.checkout_id === 'waitlist');
     });
-    await eventually(lock.waitedOn, 60_000);
+    await eventually(lock.waitedOn, 60_000).catch(async (e: unknown) => {
+      // What the offer was doing instead, for whoever reads the failure.
+      const trx = await deps.ds.query('SELECT trx_state, trx_query, trx_mysql_thread_id FROM information_schema.innodb_trx');
+      const entry = await deps.ds.query('SELECT status, offer_checkout_id FROM waitlist_entries WHERE id = ?', [entryId]);
+      const line = await historySteps(deps.temporal, waitlistWorkflowId(deps.config.TASK_QUEUE, show.showtimeId));
+      throw new Error(`${String(e)}; transactions ${JSON.stringify(trx)}; entry ${JSON.stringify(entry)}; waitlist history ${line.join(' | ')}`);
+    });
     expect(await first.kill('SIGKILL')).to.equal(null);
     await lock.release();
     const [{ entries }] = await deps.ds.query("SELECT COUNT(*) AS entries FROM waitlist_entries WHERE id = ? AND status = 'waiting'", [entryId]);

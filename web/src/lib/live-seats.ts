@@ -202,8 +202,10 @@ export function watchShowtime(socket: LiveSocket, showtimeId: number, opts: Watc
       if (!ack.ok) {
         syncing = false;
         pending.clear();
+        // The server says when to try again: too many joins, or an outage behind it (a join that is never
+        // retried would leave the page watching nothing). Other refusals (no such showtime) are final.
         const retryAfterMs = ack.error.details?.retryAfterMs;
-        if (ack.error.code === 'RATE_LIMITED' && typeof retryAfterMs === 'number') {
+        if (typeof retryAfterMs === 'number') {
           retryTimer = setTimeout(() => join(why), retryAfterMs + 100);
         }
         opts.onError?.(ack.error);
