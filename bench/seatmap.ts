@@ -2,12 +2,15 @@
  * Seat-map reads as halls grow: CONNECTIONS keep-alive clients read
  * GET /api/v1/showtimes/:id/seats of halls of 100, 1,000 and 3,000 seats,
  * each beside GET /healthz (the same server doing nothing: the reference),
- * measured before and after the halls. Writes bench/results/seatmap.json.
+ * measured before and after the halls. Every request asks for gzip, as every
+ * browser does (the map is then sent compressed; `/healthz` is too small to
+ * be). Writes bench/results/seatmap.json.
  *
  *   npx tsx bench/seatmap.ts                             private scripts/stack
  *   BASE_URL=http://localhost:3000 npx tsx bench/seatmap.ts   a running one
  * Env: CONNECTIONS (32), DURATION_S (10), WARMUP_S (2).
  */
+import { get as httpGet, type IncomingMessage } from 'node:http';
 import { createShowtime } from '../test/support/fixtures.js';
 import { hallGrid } from './lib/fixtures.js';
 import { runLoad, type LoadResult } from './lib/http-load.js';
@@ -27,16 +30,28 @@ const HALLS = [
   { seats: 3000, rows: 50, cols: 60, minRatio: 0.3, maxP99Ms: 30 },
 ];
 
+/** What a browser sends: the load generator counts the bytes as they come, it does not unpack them. */
+const BROWSER_HEADERS = { 'accept-encoding': 'gzip, deflate, br' };
+
 const stack = await openStack({ name: 'seatmap' });
 const pids = measuredProcesses(stack);
 
 async function measure(label: string, path: string): Promise<LoadResult & { cpu: CpuReport }> {
   const meter = meterCpu(pids);
-  const r = await runLoad({ baseUrl: stack.baseUrl, path, connections: CONNECTIONS, durationS: DURATION_S, warmupS: WARMUP_S });
+  const r = await runLoad({ baseUrl: stack.baseUrl, path, connections: CONNECTIONS, durationS: DURATION_S, warmupS: WARMUP_S, headers: BROWSER_HEADERS });
   const cpu = meter.stop();
   say(`${label}: ${r.rps} req/s, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms, errors ${r.errors}`);
   say(`  cpu: ${cpuLine(cpu)}`);
   return { ...r, cpu };
+}
+
+/** The map's JSON size, and what goes over the wire to a browser (gzipped). */
+async function mapBytes(path: string): Promise<{ plain: number; sent: number }> {
+  const plain = (await (await fetch(stack.baseUrl + path)).arrayBuffer()).byteLength;
+  const res = await new Promise<IncomingMessage>((resolve, reject) => httpGet(stack.baseUrl + path, { headers: BROWSER_HEADERS }, resolve).on('error', reject));
+  let sent = 0;
+  for await (const chunk of res) sent += (chunk as Buffer).length;
+  return { plain, sent };
 }
 
 try {
@@ -46,9 +61,8 @@ try {
   const maps = [];
   for (const [i, h] of HALLS.entries()) {
     const path = `/api/v1/showtimes/${shows[i]!.showtimeId}/seats`;
-    const probe = await fetch(stack.baseUrl + path);
-    const bytes = (await probe.arrayBuffer()).byteLength;
-    maps.push({ ...h, showtimeId: shows[i]!.showtimeId, responseBytes: bytes, load: await measure(`seat map, ${h.seats} seats (${bytes} bytes)`, path) });
+    const { plain, sent } = await mapBytes(path);
+    maps.push({ ...h, showtimeId: shows[i]!.showtimeId, responseBytes: plain, sentBytes: sent, load: await measure(`seat map, ${h.seats} seats (${plain} bytes, ${sent} sent)`, path) });
   }
   const healthAfter = await measure('/healthz', '/healthz');
   const healthRps = Math.round((healthBefore.rps + healthAfter.rps) / 2);
@@ -70,7 +84,7 @@ try {
     machine: machine(),
     figures,
     stack: { mode: stack.mode, baseUrl: stack.baseUrl },
-    settings: { connections: CONNECTIONS, durationS: DURATION_S, warmupS: WARMUP_S },
+    settings: { connections: CONNECTIONS, durationS: DURATION_S, warmupS: WARMUP_S, headers: BROWSER_HEADERS },
     healthz: { before: healthBefore, after: healthAfter, meanRps: healthRps },
     maps,
   });

@@ -1,7 +1,11 @@
+import { promisify } from 'node:util';
+import { constants as zlibConstants, gzip as gzipCallback } from 'node:zlib';
 import type { DataSource } from 'typeorm';
 import type { SeatStatus, SeatType, ShowtimeStatus } from '../core/domain.js';
 import { seatLabel } from '../core/hall-layout.js';
 import { num, type Sql } from './sql.js';
+
+const gzip = promisify(gzipCallback);
 
 export interface SeatMapSeat {
   /** The show_seats id: what a checkout names. */
@@ -153,6 +157,8 @@ export interface SeatMapReply {
   etag: string;
   /** The JSON body, rendered lazily and shared by every request that sees the same ETag. */
   body(): Buffer;
+  /** The same body gzipped, compressed once per ETag (off the event loop) and shared likewise. */
+  gzipped(): Promise<Buffer>;
 }
 
 interface Head {
@@ -163,7 +169,7 @@ interface Head {
 interface Entry {
   snapshot: SeatSnapshot;
   loadedAt: number;
-  rendered?: { etag: string; body: Buffer };
+  rendered?: { etag: string; body: Buffer; gzipped?: Promise<Buffer> };
 }
 
 export interface SeatMapCacheOptions {
@@ -247,13 +253,20 @@ export class SeatMapCache {
 
   private reply(entry: Entry, now: Date): SeatMapReply {
     const etag = seatMapEtag(entry.snapshot, now.getTime());
+    const rendered = () => {
+      if (entry.rendered?.etag !== etag) {
+        entry.rendered = { etag, body: Buffer.from(JSON.stringify(renderSeatMap(entry.snapshot, now))) };
+      }
+      return entry.rendered;
+    };
     return {
       etag,
-      body: () => {
-        if (entry.rendered?.etag !== etag) {
-          entry.rendered = { etag, body: Buffer.from(JSON.stringify(renderSeatMap(entry.snapshot, now))) };
-        }
-        return entry.rendered.body;
+      body: () => rendered().body,
+      gzipped: () => {
+        const r = rendered();
+        // The fastest level: a seat map's JSON shrinks about tenfold at it, in about a millisecond for 3,000 seats.
+        r.gzipped ??= gzip(r.body, { level: zlibConstants.Z_BEST_SPEED });
+        return r.gzipped;
       },
     };
   }

@@ -76,7 +76,7 @@ export const showtimeRoutes = [
   route({
     method: 'get',
     path: '/showtimes/:id/seats',
-    summary: 'The seat map (ETag / If-None-Match supported)',
+    summary: 'The seat map (ETag / If-None-Match supported; gzip when accepted)',
     tags,
     params: IdParams,
     headers: IfNoneMatchHeaders,
@@ -87,9 +87,13 @@ export const showtimeRoutes = [
     handler: async ({ params, ctx }, deps) => {
       const reply = await seatMapCache(deps.ds).read(params.id, deps.clock.now());
       if (!reply) throw notFound('showtime', params.id);
-      const headers = { ETag: reply.etag, 'Cache-Control': 'no-cache' };
+      // Vary: a cache between here and the browser keeps the gzipped and the plain answer apart.
+      const headers = { ETag: reply.etag, 'Cache-Control': 'no-cache', Vary: 'Accept-Encoding' };
       if (etagMatches(ctx.get('if-none-match'), reply.etag)) return { status: 304, headers };
-      return { headers: { ...headers, 'Content-Type': 'application/json; charset=utf-8' }, body: reply.body() };
+      const json = { ...headers, 'Content-Type': 'application/json; charset=utf-8' };
+      // A big hall's map is hundreds of KB of repetitive JSON; every browser accepts gzip.
+      if (ctx.acceptsEncodings('gzip', 'identity') === 'gzip') return { headers: { ...json, 'Content-Encoding': 'gzip' }, body: await reply.gzipped() };
+      return { headers: json, body: reply.body() };
     },
   }),
 ];

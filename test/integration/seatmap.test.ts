@@ -1,3 +1,5 @@
+import { get as httpGet, type IncomingHttpHeaders } from 'node:http';
+import { gunzipSync } from 'node:zlib';
 import { expect } from 'chai';
 import { parseHallLayout, type HallGrid } from '../../core/hall-layout.js';
 import * as halls from '../../db/halls.js';
@@ -193,6 +195,38 @@ describe('seat map: GET /showtimes/:id/seats', function () {
     const ss = plan.find((p) => p.table === 'ss')!;
     expect(ss.type).to.not.equal('ALL');
     expect(ss.key).to.equal('uq_show_seats_showtime_seat');
+  });
+
+  it('gzips the map for a client that accepts gzip (the same JSON, compressed once per ETag), and sends it plain to one that does not', async () => {
+    /** Raw bytes as sent: fetch would ask for gzip itself and unpack it. */
+    const raw = (acceptEncoding?: string) =>
+      new Promise<{ headers: IncomingHttpHeaders; bytes: Buffer }>((resolve, reject) => {
+        const headers = acceptEncoding === undefined ? {} : { 'accept-encoding': acceptEncoding };
+        httpGet(`${api.baseUrl}/api/v1/showtimes/${bigShowtimeId}/seats`, { headers }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => resolve({ headers: res.headers, bytes: Buffer.concat(chunks) }));
+        }).on('error', reject);
+      });
+    const plain = await raw();
+    expect(plain.headers['content-encoding']).to.equal(undefined);
+    expect(plain.headers.vary).to.equal('Accept-Encoding');
+    const map = JSON.parse(plain.bytes.toString('utf8'));
+    expect(map.seats).to.have.length(600);
+
+    const zipped = await raw('gzip, deflate, br');
+    expect(zipped.headers['content-encoding']).to.equal('gzip');
+    expect(zipped.headers.vary).to.equal('Accept-Encoding');
+    expect(zipped.headers.etag).to.equal(plain.headers.etag);
+    expect(JSON.parse(gunzipSync(zipped.bytes).toString('utf8'))).to.deep.equal(map);
+    expect(zipped.bytes.length).to.be.below(plain.bytes.length / 4);
+    expect((await raw('gzip')).bytes.equals(zipped.bytes), 'the same compressed bytes for the same ETag').to.equal(true);
+
+    for (const refused of ['identity', 'gzip;q=0', 'br']) {
+      const r = await raw(refused);
+      expect(r.headers['content-encoding'], refused).to.equal(undefined);
+      expect(r.bytes.equals(plain.bytes), refused).to.equal(true);
+    }
   });
 
   it('404 for an unknown showtime, 400 for a malformed id', async () => {
