@@ -1,3 +1,4 @@
+import { webcrypto } from 'node:crypto';
 import type { Context } from 'koa';
 import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
 import { LRUCache } from 'lru-cache';
@@ -18,7 +19,16 @@ export interface TokenClaims extends AuthUser {
 }
 
 const ISSUER = 'marquee';
-const secretKey = (secret: string): Uint8Array => new TextEncoder().encode(secret);
+const keys = new Map<string, Promise<webcrypto.CryptoKey>>();
+/** The HMAC key, imported once per secret: given raw bytes, jose would import them again on every token. */
+function secretKey(secret: string): Promise<webcrypto.CryptoKey> {
+  let key = keys.get(secret);
+  if (!key) {
+    key = webcrypto.subtle.importKey('raw', new TextEncoder().encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
+    keys.set(secret, key);
+  }
+  return key;
+}
 
 export async function issueToken(claims: TokenClaims, deps: Pick<AppDeps, 'config' | 'clock'>): Promise<string> {
   const now = Math.floor(deps.clock.now().getTime() / 1000);
@@ -28,13 +38,13 @@ export async function issueToken(claims: TokenClaims, deps: Pick<AppDeps, 'confi
     .setIssuer(ISSUER)
     .setIssuedAt(now)
     .setExpirationTime(now + deps.config.JWT_TTL_SECONDS)
-    .sign(secretKey(deps.config.JWT_SECRET));
+    .sign(await secretKey(deps.config.JWT_SECRET));
 }
 
 /** Checks the signature, issuer and expiry; says nothing yet about whether the session was revoked. */
 export async function verifyToken(token: string, deps: Pick<AppDeps, 'config' | 'clock'>): Promise<TokenClaims> {
   try {
-    const { payload } = await jwtVerify(token, secretKey(deps.config.JWT_SECRET), {
+    const { payload } = await jwtVerify(token, await secretKey(deps.config.JWT_SECRET), {
       issuer: ISSUER,
       algorithms: ['HS256'],
       currentDate: deps.clock.now(),
