@@ -1,4 +1,5 @@
-import { condition, defineSignal, defineUpdate, proxyLocalActivities, setHandler } from '@temporalio/workflow';
+import { condition, defineSignal, defineUpdate, proxyLocalActivities, setHandler, upsertMemo, upsertSearchAttributes } from '@temporalio/workflow';
+import { CheckoutStatusKey } from '../../workflows/contracts.js';
 import type { leastWorkActivities } from './activities.js';
 
 export const holdUpdate = defineUpdate<string>('hold');
@@ -12,7 +13,22 @@ const steps = proxyLocalActivities<typeof leastWorkActivities>({ startToCloseTim
  * activities do nothing, so what remains is the server and worker cost of the
  * shape itself: the ceiling Marquee's checkout is compared with.
  */
-export async function leastWorkCheckout(): Promise<string> {
+export function leastWorkCheckout(): Promise<string> {
+  return checkoutShape(false);
+}
+
+/**
+ * The same shape with what Marquee's checkout adds for operators (started by
+ * the driver with the same four search attributes): the memo and the
+ * CheckoutStatus search attribute at the hold, the status again at the
+ * confirmation. The difference to the least-work shape is the cost of
+ * operator visibility on the Temporal server.
+ */
+export function visibleCheckout(): Promise<string> {
+  return checkoutShape(true);
+}
+
+async function checkoutShape(visible: boolean): Promise<string> {
   let held: string | undefined = undefined;
   let paid = false;
   setHandler(holdUpdate, async () => {
@@ -22,9 +38,15 @@ export async function leastWorkCheckout(): Promise<string> {
   setHandler(paidSignal, () => {
     paid = true;
   });
-  held = await steps.hold();
+  const hold = await steps.hold();
+  if (visible) {
+    upsertMemo({ seats: 'A1', amount: 1000, currency: 'USD' });
+    upsertSearchAttributes([{ key: CheckoutStatusKey, value: 'AWAITING_PAYMENT' }]);
+  }
+  held = hold;
   await condition(() => paid);
   await steps.confirm();
+  if (visible) upsertSearchAttributes([{ key: CheckoutStatusKey, value: 'CONFIRMED' }]);
   await steps.notify();
   return 'CONFIRMED';
 }
