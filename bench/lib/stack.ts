@@ -27,7 +27,7 @@ export interface BenchStack {
   env: Record<string, string>;
   /** A small pool on the stack's database: fixtures and checks. */
   ds: DataSource;
-  /** The pid `scripts/stack` recorded for each of its processes (temporal, worker, api-N). */
+  /** The pid `scripts/stack` recorded for each of its processes (temporal, worker, mail, api-N). */
   pids(): Record<string, number | undefined>;
   /** The private stack, when this one is ours (restart parts of it). */
   own?: PrivateStack;
@@ -48,7 +48,8 @@ function readPids(stackDir: string, apiNodes: number): Record<string, number | u
       return undefined;
     }
   };
-  const names = ['temporal', 'worker', ...Array.from({ length: apiNodes }, (_, i) => `api-${i + 1}`)];
+  // mail: the MailDev scripts/stack runs as the SMTP server; it parses and keeps every email, on the same cores.
+  const names = ['temporal', 'worker', 'mail', ...Array.from({ length: apiNodes }, (_, i) => `api-${i + 1}`)];
   return Object.fromEntries(names.map((n) => [n, read(n)]));
 }
 
