@@ -42,7 +42,7 @@ const seatAndType = (b: TicketedBooking, t: Ticket): string => {
 export async function confirmationMail(b: TicketedBooking, tickets: Ticket[], s: MessageSettings): Promise<ComposedMail> {
   const when = showtimeText(b.showtime.startsAt, s.timeZone);
   // Each QR code is drawn once, for the inline images and the PDF: it is most of the email's CPU.
-  const pngs = await Promise.all(tickets.map((t) => qrPng(t.code)));
+  const pngs = tickets.map((t) => qrPng(t.code));
   const pdf = await ticketsPdf(b, tickets, s.timeZone, pngs);
   const cid = (t: Ticket) => `ticket-${t.seatId}.${b.bookingId}@marquee`;
   const text = [

@@ -1,3 +1,4 @@
+import { crc32, deflateSync } from 'node:zlib';
 import PDFDocument from 'pdfkit';
 import QRCode from 'qrcode';
 import { TicketTypeNames } from '../core/pricing.js';
@@ -16,17 +17,48 @@ const QR_OPTIONS = { errorCorrectionLevel: 'M', margin: 4 } as const;
 
 export const qrSvg = (code: string): Promise<string> => QRCode.toString(code, { ...QR_OPTIONS, type: 'svg' });
 
-/**
- * pngjs options (qrcode passes them through): each row of modules repeats
- * `scale` times, so the Up filter turns most rows into zeros. The default,
- * adaptive filtering, tries all five filters on every row; that was most of a
- * confirmation email's CPU, for a larger file. Grey without alpha: pdfkit then
- * embeds the compressed image as it is, instead of decoding it to split off
- * an alpha channel.
- */
-const PNG_RENDERER = { filterType: 2, deflateStrategy: 0, colorType: 0 };
+/** A PNG chunk: length, type, data, CRC of type and data. */
+function pngChunk(type: string, data: Buffer): Buffer {
+  const head = Buffer.alloc(8);
+  head.writeUInt32BE(data.length, 0);
+  head.write(type, 4, 'latin1');
+  const crc = Buffer.alloc(4);
+  crc.writeUInt32BE(crc32(data, crc32(head.subarray(4))), 0);
+  return Buffer.concat([head, data, crc]);
+}
 
-export const qrPng = (code: string, scale = 8): Promise<Buffer> => QRCode.toBuffer(code, { ...QR_OPTIONS, type: 'png', scale, rendererOpts: PNG_RENDERER });
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+/**
+ * The QR code as a black-and-white PNG of one bit per pixel, `scale` pixels
+ * a module (mail clients do not show SVG). Written here from the code's
+ * module matrix because qrcode's PNG renderer (pngjs) only writes 8-bit
+ * RGBA: for a two-colour picture that was 32 times the pixel data to build,
+ * filter and compress, and most of a confirmation email's CPU. Each module
+ * row is built once and repeated `scale` times; filter type 0 (none) per row.
+ */
+export function qrPng(code: string, scale = 8): Buffer {
+  const { modules } = QRCode.create(code, { errorCorrectionLevel: QR_OPTIONS.errorCorrectionLevel });
+  const side = (modules.size + 2 * QR_OPTIONS.margin) * scale;
+  const rowBytes = 1 + Math.ceil(side / 8);
+  const image = Buffer.alloc(rowBytes * side);
+  for (let my = -QR_OPTIONS.margin; my < modules.size + QR_OPTIONS.margin; my++) {
+    const row = Buffer.alloc(rowBytes);
+    for (let x = 0; x < side; x++) {
+      const mx = Math.floor(x / scale) - QR_OPTIONS.margin;
+      const dark = my >= 0 && my < modules.size && mx >= 0 && mx < modules.size && modules.get(my, mx) === 1;
+      // Grey, one bit: 1 is white.
+      if (!dark) row[1 + (x >> 3)]! |= 0x80 >> (x & 7);
+    }
+    const y0 = (my + QR_OPTIONS.margin) * scale;
+    for (let k = 0; k < scale; k++) row.copy(image, (y0 + k) * rowBytes);
+  }
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(side, 0);
+  header.writeUInt32BE(side, 4);
+  header.set([1, 0, 0, 0, 0], 8); // bit depth 1, grey, deflate, the standard filter method, not interlaced
+  return Buffer.concat([PNG_SIGNATURE, pngChunk('IHDR', header), pngChunk('IDAT', deflateSync(image)), pngChunk('IEND', Buffer.alloc(0))]);
+}
 
 /** The PDF: one A6 page per ticket, the QR code large, everything an usher or a customer reads beside it; `qrPngs` when the caller drew the codes already (qrPng, in ticket order). */
 export async function ticketsPdf(booking: TicketedBooking, tickets: Ticket[], timeZone: string, qrPngs?: Buffer[]): Promise<Buffer> {
@@ -42,7 +74,7 @@ export async function ticketsPdf(booking: TicketedBooking, tickets: Ticket[], ti
     doc.on('end', () => resolve(Buffer.concat(chunks)));
     doc.on('error', reject);
   });
-  const pngs = qrPngs ?? (await Promise.all(tickets.map((t) => qrPng(t.code))));
+  const pngs = qrPngs ?? tickets.map((t) => qrPng(t.code));
   const seatOf = new Map(booking.seats.map((s) => [s.id, s]));
   tickets.forEach((t, i) => {
     doc.addPage();
