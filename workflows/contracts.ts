@@ -95,7 +95,8 @@ export const SearchAttributeKeys = [ShowtimeIdKey, UserIdKey, CheckoutStatusKey,
 /** Workflow ids of the follow-up workflows, one per intent / booking / showtime so a repeat joins the first. */
 export const refundWorkflowId = (intentId: string): string => `refund-${intentId}`;
 export const cancelBookingWorkflowId = (bookingId: string): string => `cancel-${bookingId}`;
-export const cancelShowtimeWorkflowId = (showtimeId: number): string => `cancel-showtime-${showtimeId}`;
+/** Showtime ids are only unique within a database: the task queue makes the id the deployment's own (as the waitlist's). */
+export const cancelShowtimeWorkflowId = (taskQueue: string, showtimeId: number): string => `cancel-showtime-${taskQueue}-${showtimeId}`;
 
 export interface RefundInput {
   intentId: string;

@@ -4,6 +4,7 @@ import { createTestDeps, type TestDeps } from '../support/deps.js';
 import { createShowtime, createUser, eventually, seatStatuses, type ShowtimeFixture, type TestUser } from '../support/fixtures.js';
 import { startTestApi, type TestApi } from '../support/http.js';
 import { startTestWorker, type TestWorker } from '../support/worker.js';
+import { cancelShowtimeWorkflowId } from '../../workflows/contracts.js';
 
 /**
  * The console's bookings API against MariaDB and a real Temporal worker:
@@ -163,7 +164,7 @@ describe('admin bookings: search, detail, cancel with refund, release a hold', f
     expect(res.status, JSON.stringify(res.body)).to.equal(200);
     expect(res.body).to.deep.equal({ showtimeId: other.showtimeId, status: 'cancelled', checkoutsEnded: 0, bookingsRefunded: 1 });
     const trail = (await get(admin.token, `/admin/audit?resource=showtime&resourceId=${other.showtimeId}`)).body.items;
-    expect(trail.map((e: { action: string; workflowId: string }) => [e.action, e.workflowId])).to.deep.equal([['showtime.cancel', `cancel-showtime-${other.showtimeId}`]]);
+    expect(trail.map((e: { action: string; workflowId: string }) => [e.action, e.workflowId])).to.deep.equal([['showtime.cancel', cancelShowtimeWorkflowId(deps.config.TASK_QUEUE, other.showtimeId)]]);
     expect(trail[0].changes).to.deep.equal({ status: { from: 'scheduled', to: 'cancelled' }, reason: 'flooded' });
     expect((await post(admin.token, `/admin/showtimes/${other.showtimeId}/cancel`)).status).to.equal(200);
     expect((await get(admin.token, `/admin/audit?resource=showtime&resourceId=${other.showtimeId}`)).body.total, 'cancelled once').to.equal(1);

@@ -15,7 +15,7 @@ import { PaymentProviderError, type PaymentProvider } from '../../payments/provi
 import { ingestPaymentEvent } from '../../api/payment-events.js';
 import { WithStartWorkflowOperation } from '@temporalio/client';
 import { newCheckoutId } from '../../core/ids.js';
-import { holdUpdate, paymentSucceededSignal, waitlistWorkflowId } from '../../workflows/contracts.js';
+import { cancelShowtimeWorkflowId, holdUpdate, paymentSucceededSignal, waitlistWorkflowId } from '../../workflows/contracts.js';
 import { createTestDeps } from './deps.js';
 import { createShowtime, createUser, eventually } from './fixtures.js';
 import { startTestApi } from './http.js';
@@ -158,11 +158,11 @@ try {
       await pay(sold.checkoutId, MOCK_CARDS.succeeds);
       const res = await api.request('POST', `/api/v1/admin/showtimes/${other.showtimeId}/cancel`, { token: admin.token, body: {} });
       if (res.status >= 300) throw new Error(`showtime cancel answered ${res.status}`);
-      await deps.temporal.workflow.getHandle(`cancel-showtime-${other.showtimeId}`).result();
+      await deps.temporal.workflow.getHandle(cancelShowtimeWorkflowId(deps.config.TASK_QUEUE, other.showtimeId)).result();
       cancelledShowtimeId = other.showtimeId;
       return open.checkoutId;
     },
-    'showtime-cancelled': async () => `cancel-showtime-${cancelledShowtimeId}`,
+    'showtime-cancelled': async () => cancelShowtimeWorkflowId(deps.config.TASK_QUEUE, cancelledShowtimeId),
     // An offer from the waitlist: a checkout whose hold was written by the line, paid by its buyer.
     'waitlist-offer-paid': async () => {
       const { offerId, waiter } = await offered();

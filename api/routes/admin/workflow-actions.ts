@@ -121,7 +121,7 @@ export const adminWorkflowActionRoutes = [
       if (!showtime) throw notFound('showtime', params.id);
       const reason = body.reason ?? 'showtime cancelled by the cinema';
       const cancelInput: CancelShowtimeInput = { showtimeId: params.id, reason };
-      const workflowId = cancelShowtimeWorkflowId(params.id);
+      const workflowId = cancelShowtimeWorkflowId(deps.config.TASK_QUEUE, params.id);
       const handle = await deps.temporal.workflow.start<typeof cancelShowtimeWorkflow>('cancelShowtimeWorkflow', {
         workflowId,
         taskQueue: deps.config.TASK_QUEUE,
