@@ -4,7 +4,7 @@ import { loadConfigOrExit } from '../core/config.js';
 import { createLogger } from '../core/logger.js';
 import { createRedis } from '../clients/redis.js';
 import { connectTemporalClient } from '../clients/temporal.js';
-import { createDataSource } from '../db/data-source.js';
+import { createDataSource, DATABASE_STARTUP_WAIT_MS, initializeWhenReachable } from '../db/data-source.js';
 import { createPaymentProvider } from '../payments/index.js';
 import { createSeatEventPublisher } from '../live/publisher.js';
 import { createApp } from './app.js';
@@ -14,7 +14,10 @@ import { attachLiveSeats } from '../live/server.js';
 const config = loadConfigOrExit();
 const log = createLogger(config.LOG_LEVEL, { component: 'api', port: config.PORT });
 const ds = createDataSource({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE });
-await ds.initialize();
+await initializeWhenReachable(ds, {
+  waitMs: DATABASE_STARTUP_WAIT_MS,
+  onWait: (e, attempt) => log.warn({ err: e.message, attempt }, 'database unreachable at start; waiting for it'),
+});
 const redis = createRedis(config.REDIS_URL, 'api', log);
 const temporal = await connectTemporalClient(config);
 const deps: AppDeps = {

@@ -1,5 +1,7 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { DataSource } from 'typeorm';
 import { migrations } from './migrations/index.js';
+import { isDatabaseUnreachable } from './sql.js';
 
 export interface DataSourceOptions {
   url: string;
@@ -24,6 +26,29 @@ export function createDataSource({ url, poolSize = 20, logging = false }: DataSo
     synchronize: false,
     logging,
   });
+}
+
+/** How long the API and the worker wait for the database at start before they give up (and their supervisor restarts them). */
+export const DATABASE_STARTUP_WAIT_MS = 60_000;
+
+/**
+ * Opens the pool, waiting up to `waitMs` while the database cannot be reached:
+ * a process started during a MySQL restart or failover, or before MySQL in a
+ * fresh stack, comes up once MySQL does instead of exiting. Any other failure
+ * (credentials, an unknown database) ends it at once; so does the wait running out.
+ */
+export async function initializeWhenReachable(ds: DataSource, o: { waitMs: number; onWait: (e: Error, attempt: number) => void }): Promise<void> {
+  const deadline = Date.now() + o.waitMs;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await ds.initialize();
+      return;
+    } catch (e) {
+      if (!isDatabaseUnreachable(e) || Date.now() >= deadline) throw e;
+      o.onWait(e as Error, attempt);
+      await sleep(Math.min(2_000, 100 * 2 ** attempt, Math.max(0, deadline - Date.now())));
+    }
+  }
 }
 
 /** Runs `fn` on a connection to the server of a mysql:// URL, outside any database. */

@@ -2,7 +2,7 @@ import { DefaultLogger, NativeConnection, Runtime, makeTelemetryFilterString, ty
 import { systemClock } from '../core/clock.js';
 import { loadConfigOrExit } from '../core/config.js';
 import { createLogger } from '../core/logger.js';
-import { createDataSource } from '../db/data-source.js';
+import { createDataSource, DATABASE_STARTUP_WAIT_MS, initializeWhenReachable } from '../db/data-source.js';
 import { createActivities } from '../activities/index.js';
 import { createPaymentProvider } from '../payments/index.js';
 import { createSeatEventPublisher } from '../live/publisher.js';
@@ -32,7 +32,10 @@ Runtime.install({
 });
 
 const ds = createDataSource({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE });
-await ds.initialize();
+await initializeWhenReachable(ds, {
+  waitMs: DATABASE_STARTUP_WAIT_MS,
+  onWait: (e, attempt) => log.warn({ err: e.message, attempt }, 'database unreachable at start; waiting for it'),
+});
 const publisher = createSeatEventPublisher(config.REDIS_URL, config.REDIS_PREFIX, log);
 const temporal = await connectTemporalClient(config);
 const activities = createActivities({

@@ -6,7 +6,7 @@ import { startPrivateLocalstripe, stripeConfig, type PrivateLocalstripe } from '
 import { startPrivateMariadb, type PrivateMariadb } from '../support/mariadb.js';
 import { startPrivateRedis, type PrivateRedis } from '../support/live.js';
 import { privateStack, type PrivateStack, type StackProcess } from '../support/stack.js';
-import { startRelay, type Relay } from './relay.js';
+import { startRelay, type Relay } from '../support/relay.js';
 
 /**
  * The soak's private stack, all under one run directory: its own MariaDB and

@@ -2,7 +2,10 @@ import { expect } from 'chai';
 import { QueryFailedError } from 'typeorm';
 import { migrations } from '../../db/migrations/index.js';
 import { seed } from '../../db/seed.js';
+import { createDataSource, initializeWhenReachable } from '../../db/data-source.js';
 import { freshDatabase, type TestDatabase } from '../support/database.js';
+import { eventually } from '../support/fixtures.js';
+import { startRelay } from '../support/relay.js';
 import { fixedClock } from '../support/clock.js';
 
 const TABLES = [
@@ -66,6 +69,43 @@ describe('database', function () {
     db = await freshDatabase('database');
   });
   after(() => db.drop());
+
+  it('at start, the pool waits while MySQL is unreachable and opens once it answers; other failures and a wait run out end it', async () => {
+    const mysql = new URL(db.url);
+    const relay = await startRelay(Number(mysql.port || 3306));
+    await relay.down();
+    const through = (database = mysql.pathname): string => {
+      const u = new URL(db.url);
+      u.port = new URL(relay.url).port;
+      u.pathname = database;
+      return u.toString();
+    };
+    const ds = createDataSource({ url: through(), poolSize: 1 });
+    try {
+      const waits: number[] = [];
+      const opening = initializeWhenReachable(ds, { waitMs: 30_000, onWait: (_e, attempt) => waits.push(attempt) });
+      await eventually(async () => waits.length >= 2);
+      await relay.up();
+      await opening;
+      expect((await ds.query('SELECT 1 AS one'))[0].one).to.equal(1);
+
+      const unknown = createDataSource({ url: through('/no_such_database_here'), poolSize: 1 });
+      const unknownWaits: number[] = [];
+      const refused = await initializeWhenReachable(unknown, { waitMs: 30_000, onWait: (_e, a) => unknownWaits.push(a) }).catch((e: { code?: string }) => e);
+      expect(refused).to.include({ code: 'ER_BAD_DB_ERROR' });
+      expect(unknownWaits, 'a database that answers is not waited for').to.deep.equal([]);
+
+      await relay.down();
+      const late = createDataSource({ url: through(), poolSize: 1 });
+      const t0 = Date.now();
+      const gaveUp = await initializeWhenReachable(late, { waitMs: 700, onWait: () => undefined }).catch((e: { code?: string }) => e);
+      expect(gaveUp).to.include({ code: 'ECONNREFUSED' });
+      expect(Date.now() - t0).to.be.below(10_000);
+    } finally {
+      if (ds.isInitialized) await ds.destroy();
+      await relay.close();
+    }
+  });
 
   it('migrations create every table of the data model and revert cleanly', async () => {
     expect(await tableNames(db)).to.deep.equal(TABLES);

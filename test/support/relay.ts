@@ -1,12 +1,13 @@
 import { connect, createServer, type Server, type Socket } from 'node:net';
-import { freePort } from '../support/processes.js';
+import { freePort } from './processes.js';
 
 /**
- * A TCP relay in front of localstripe: what the stack calls "Stripe". Taking
- * it down refuses new connections and cuts open ones, as an unreachable
- * Stripe does, while localstripe keeps its state (it cannot be restarted
- * with it: its only store is one file shared by every localstripe on the
- * machine).
+ * A TCP relay in front of a local service, to make it unreachable and
+ * reachable again without touching the service. Taking it down refuses new
+ * connections and cuts open ones, as an outage does. The chaos soak puts
+ * localstripe behind one (it cannot be restarted with its state: its only
+ * store is one file shared by every localstripe on the machine); the
+ * database tests put MariaDB behind one.
  */
 export interface Relay {
   url: string;
