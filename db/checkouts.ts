@@ -293,6 +293,8 @@ export interface WaitlistOffer {
   userId: number;
   checkoutId: string;
   seatIds: number[];
+  /** The buyer left the line before the offer's checkout started: it is started only to be cancelled (its seats released). */
+  left?: boolean;
 }
 
 export interface OfferRequest {
@@ -335,7 +337,8 @@ export interface OfferRound {
  *
  * Also answers the offers whose checkout has not run its hold yet (this step
  * retried after a crash), so that the caller starts them: starting one twice
- * is refused by Temporal, which the caller ignores.
+ * is refused by Temporal, which the caller ignores. Those whose buyer left
+ * meanwhile are marked `left`: the caller cancels them once started.
  */
 export async function offerToWaitlist(db: Transactor, r: OfferRequest, checkoutIdOf: (entryId: string) => string): Promise<OfferRound> {
   for (let attempt = 1; ; attempt++) {
@@ -375,7 +378,7 @@ function offerOnce(db: Transactor, r: OfferRequest, checkoutIdOf: (entryId: stri
     await seats.makeAvailable(tx, freed.map((s) => s.id), 'held');
     const byId = new Map(locked.map((s) => [s.id, s]));
     const buyers = new Map(line.map((e) => [e.id, e.userId]));
-    const offers = plan.map((o) => ({ entryId: o.entryId, userId: buyers.get(o.entryId)!, checkoutId: checkoutIdOf(o.entryId), seatIds: o.seatIds }));
+    const offers: WaitlistOffer[] = plan.map((o) => ({ entryId: o.entryId, userId: buyers.get(o.entryId)!, checkoutId: checkoutIdOf(o.entryId), seatIds: o.seatIds }));
     for (const o of offers) await seats.hold(tx, o.seatIds.map((id) => byId.get(id)!), o.checkoutId, r.heldUntil);
     if (offers.length === 0 && freed.length === 0) return { offers: unstarted, change: null, graceEndsAt };
     const version = await showtimes.bumpSeatVersion(tx, r.showtimeId, { scheduledOnly: true });

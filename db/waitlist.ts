@@ -109,14 +109,20 @@ export async function waiting(sql: Sql, showtimeId: number): Promise<{ id: strin
   return rows.map((r) => ({ id: r.id, userId: r.user_id, count: r.seat_count }));
 }
 
-/** Offers whose checkout has not yet run its hold (its booking is still HOLDING): the workflow must (re)start them. */
-export async function unstartedOffers(sql: Sql, showtimeId: number): Promise<{ entryId: string; userId: number; checkoutId: string }[]> {
-  const rows: { id: string; user_id: number; offer_checkout_id: string }[] = await sql.query(
-    `SELECT w.id, w.user_id, w.offer_checkout_id FROM waitlist_entries w JOIN bookings b ON b.id = w.offer_checkout_id
-      WHERE w.showtime_id = ? AND w.status = 'offered' AND b.status = 'HOLDING' ORDER BY w.seq`,
+/**
+ * Offers whose checkout has not yet run its hold (its booking is still
+ * HOLDING): the workflow must (re)start them. That includes an offer whose
+ * buyer left the line in that window (`left`): the cancel that leaving sends
+ * found no checkout to stop, so the workflow starts it and cancels it, and
+ * the checkout releases the seats.
+ */
+export async function unstartedOffers(sql: Sql, showtimeId: number): Promise<{ entryId: string; userId: number; checkoutId: string; left: boolean }[]> {
+  const rows: { id: string; user_id: number; offer_checkout_id: string; status: string }[] = await sql.query(
+    `SELECT w.id, w.user_id, w.offer_checkout_id, w.status FROM waitlist_entries w JOIN bookings b ON b.id = w.offer_checkout_id
+      WHERE w.showtime_id = ? AND w.status IN ('offered', 'left') AND b.status = 'HOLDING' ORDER BY w.seq`,
     [showtimeId],
   );
-  return rows.map((r) => ({ entryId: r.id, userId: r.user_id, checkoutId: r.offer_checkout_id }));
+  return rows.map((r) => ({ entryId: r.id, userId: r.user_id, checkoutId: r.offer_checkout_id, left: r.status === 'left' }));
 }
 
 /** Whether seats released now should go to the line first: someone is waiting and the showtime still sells. */

@@ -121,6 +121,23 @@ export interface CancelShowtimeInput {
  */
 export const waitlistWorkflowId = (taskQueue: string, showtimeId: number): string => `waitlist-${taskQueue}-${showtimeId}`;
 
+/** A waitlist offer's checkout: its input and search attributes, for whichever starts it first (the line, or its buyer leaving). */
+export function offerCheckoutStart(offer: { entryId: string; userId: number; checkoutId: string; seatIds: number[] }, showtimeId: number) {
+  const args: [CheckoutInput] = [
+    { checkoutId: offer.checkoutId, userId: offer.userId, showtimeId, seatIds: offer.seatIds, requestHash: `waitlist:${offer.entryId}`, idempotencyKey: null },
+  ];
+  return {
+    workflowId: offer.checkoutId,
+    args,
+    typedSearchAttributes: [
+      { key: ShowtimeIdKey, value: String(showtimeId) },
+      { key: UserIdKey, value: String(offer.userId) },
+      { key: CheckoutStatusKey, value: 'HOLDING' },
+      { key: SeatCountKey, value: offer.seatIds.length },
+    ],
+  };
+}
+
 export interface WaitlistInput {
   showtimeId: number;
   /** When the showtime starts: the line closes then. */

@@ -9,4 +9,6 @@ export const Patches = {
   localSteps: 'checkout-local-steps',
   /** Release 2: a checkout's hold can be extended once (the `extend` update); its deadline is a moving timer. */
   holdExtension: 'checkout-hold-extension',
+  /** Release 2: the waitlist cancels an unstarted offer whose buyer left the line (it starts the checkout, then signals cancel). */
+  waitlistLeftOffers: 'waitlist-cancel-left-offers',
 } as const;

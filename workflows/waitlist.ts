@@ -1,10 +1,11 @@
-import { condition, continueAsNew, ParentClosePolicy, proxyActivities, setHandler, startChild, workflowInfo } from '@temporalio/workflow';
+import { condition, continueAsNew, ParentClosePolicy, patched, proxyActivities, setHandler, startChild, workflowInfo, type ChildWorkflowHandle } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy } from '@temporalio/common';
 import type { Activities } from '../activities/index.js';
 import type { WaitlistOffer } from '../activities/waitlist.js';
 import { activityOptions } from './activity-options.js';
 import { checkoutWorkflow } from './checkout.js';
-import { CheckoutStatusKey, lookAgainSignal, SeatCountKey, ShowtimeIdKey, UserIdKey, type CheckoutInput, type WaitlistInput } from './contracts.js';
+import { cancelSignal, lookAgainSignal, offerCheckoutStart, type WaitlistInput } from './contracts.js';
+import { Patches } from './patches.js';
 import { workflowNow } from './time.js';
 
 const steps = proxyActivities<Activities>(activityOptions.waitlist);
@@ -48,7 +49,11 @@ export async function waitlistWorkflow(input: WaitlistInput): Promise<void> {
     graceEndsAt = next ? Date.parse(next) : null;
     if (!open) break;
     for (const offer of offers) {
-      if (await started(offer, input.showtimeId)) announcements.push(announcing.announceOffer({ showtimeId: input.showtimeId, entryId: offer.entryId, checkoutId: offer.checkoutId }));
+      const child = await started(offer, input.showtimeId);
+      if (!child) continue;
+      // The buyer left before the checkout existed, so their cancel reached nothing: the checkout now owns the hold and releases it.
+      if (offer.left && patched(Patches.waitlistLeftOffers)) await child.signal(cancelSignal, { reason: 'left the waitlist' });
+      else announcements.push(announcing.announceOffer({ showtimeId: input.showtimeId, entryId: offer.entryId, checkoutId: offer.checkoutId }));
     }
     if (workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > HISTORY_EVENTS_PER_RUN) {
       await Promise.all(announcements);
@@ -61,35 +66,19 @@ export async function waitlistWorkflow(input: WaitlistInput): Promise<void> {
 
 /**
  * Starts the checkout that holds an offer's seats (its hold is already
- * written: the checkout finds it and goes on to the payment). False when it
- * was started before: the offer step answers an offer again until its
+ * written: the checkout finds it and goes on to the payment). Undefined when
+ * it was started before: the offer step answers an offer again until its
  * checkout has run its hold.
  */
-async function started(offer: WaitlistOffer, showtimeId: number): Promise<boolean> {
-  const input: CheckoutInput = {
-    checkoutId: offer.checkoutId,
-    userId: offer.userId,
-    showtimeId,
-    seatIds: offer.seatIds,
-    requestHash: `waitlist:${offer.entryId}`,
-    idempotencyKey: null,
-  };
+async function started(offer: WaitlistOffer, showtimeId: number): Promise<ChildWorkflowHandle<typeof checkoutWorkflow> | undefined> {
   try {
-    await startChild(checkoutWorkflow, {
-      workflowId: offer.checkoutId,
-      args: [input],
+    return await startChild(checkoutWorkflow, {
+      ...offerCheckoutStart(offer, showtimeId),
       parentClosePolicy: ParentClosePolicy.ABANDON,
       workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-      typedSearchAttributes: [
-        { key: ShowtimeIdKey, value: String(showtimeId) },
-        { key: UserIdKey, value: String(offer.userId) },
-        { key: CheckoutStatusKey, value: 'HOLDING' },
-        { key: SeatCountKey, value: offer.seatIds.length },
-      ],
     });
-    return true;
   } catch (e) {
-    if (e instanceof WorkflowExecutionAlreadyStartedError) return false;
+    if (e instanceof WorkflowExecutionAlreadyStartedError) return undefined;
     throw e;
   }
 }

@@ -1,10 +1,11 @@
-import { WorkflowIdReusePolicy, WorkflowNotFoundError } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy } from '@temporalio/client';
 import { AppError, conflict, notFound } from '../../core/errors.js';
 import { assertSeatCount } from '../../core/hold-rules.js';
 import { newWaitlistId } from '../../core/ids.js';
+import * as bookings from '../../db/bookings.js';
 import * as showtimes from '../../db/showtimes.js';
 import * as waitlist from '../../db/waitlist.js';
-import { cancelSignal, lookAgainSignal, ShowtimeIdKey, waitlistWorkflowId, type WaitlistInput } from '../../workflows/contracts.js';
+import { cancelSignal, lookAgainSignal, offerCheckoutStart, ShowtimeIdKey, waitlistWorkflowId, type WaitlistInput } from '../../workflows/contracts.js';
 import type { waitlistWorkflow } from '../../workflows/waitlist.js';
 import type { AppDeps } from '../deps.js';
 import { couldSeatNow } from '../hold-intake.js';
@@ -129,15 +130,7 @@ export const waitlistRoutes = [
       const entry = await ownEntry(deps, params.id, user.id);
       if (entry.status === 'booked') throw conflict('This offer was paid: cancel the booking instead', { bookingId: entry.offerCheckoutId });
       const left = await waitlist.leave(deps.ds, entry.id, deps.clock.now());
-      if (left && entry.offerCheckoutId) {
-        // The held seats go back (to the line first); a checkout that already closed has nothing to release.
-        await deps.temporal.workflow
-          .getHandle(entry.offerCheckoutId)
-          .signal(cancelSignal, { reason: 'left the waitlist' })
-          .catch((e: unknown) => {
-            if (!(e instanceof WorkflowNotFoundError)) throw e;
-          });
-      }
+      if (left && entry.offerCheckoutId) await cancelOffer(deps, { entryId: entry.id, userId: user.id, checkoutId: entry.offerCheckoutId, showtimeId: entry.showtimeId });
       if (left && entry.status === 'waiting') {
         await deps.publisher
           .publishWaitlist({ showtimeId: entry.showtimeId, kind: 'moved' })
@@ -147,3 +140,25 @@ export const waitlistRoutes = [
     },
   }),
 ];
+
+/**
+ * The held seats of a left entry's offer go back (to the line first), through
+ * its checkout's cancel. The line may not have started that checkout yet (it
+ * is starting it, or its step was cut off by a crash): signal-with-start
+ * makes sure a checkout exists to receive the cancel, whoever starts it
+ * first. A checkout that already closed has nothing to release.
+ */
+async function cancelOffer(deps: AppDeps, offer: { entryId: string; userId: number; checkoutId: string; showtimeId: number }): Promise<void> {
+  const seatIds = await bookings.seatIdsOf(deps.ds, offer.checkoutId);
+  await deps.temporal.workflow
+    .signalWithStart('checkoutWorkflow', {
+      ...offerCheckoutStart({ ...offer, seatIds }, offer.showtimeId),
+      taskQueue: deps.config.TASK_QUEUE,
+      workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+      signal: cancelSignal,
+      signalArgs: [{ reason: 'left the waitlist' }],
+    })
+    .catch((e: unknown) => {
+      if (!(e instanceof WorkflowExecutionAlreadyStartedError)) throw e;
+    });
+}

@@ -39,12 +39,16 @@ describe('workflow determinism (replay of recorded histories)', function () {
   /** The waitlist (r5): its workflow, and the checkouts it starts for offers (a hold written by the line, paid or lapsed). */
   const waitlistPaths = ['waitlist-closed.pb', 'waitlist-offer-paid.pb', 'waitlist-offer-lapsed.pb'];
 
-  it('has recorded histories of every path, for release 1 and each later shape (r2: local steps; r4: hold extension; r5: the waitlist)', () => {
+  /** r6: the line cancels an offer it starts late whose buyer had left (`waitlist-cancel-left-offers`). */
+  const leftOfferPaths = ['waitlist-left-offer-cancelled.pb'];
+
+  it('has recorded histories of every path, for release 1 and each later shape (r2: local steps; r4: hold extension; r5: the waitlist; r6: left offers)', () => {
     expect(files).to.include.members([
       ...paths,
       ...paths.map((p) => `r2-${p}`),
       ...[...paths, ...extensionPaths].map((p) => `r4-${p}`),
       ...waitlistPaths.map((p) => `r5-${p}`),
+      ...leftOfferPaths.map((p) => `r6-${p}`),
     ]);
   });
 

@@ -15,12 +15,13 @@ import { PaymentProviderError, type PaymentProvider } from '../../payments/provi
 import { ingestPaymentEvent } from '../../api/payment-events.js';
 import { WithStartWorkflowOperation } from '@temporalio/client';
 import { newCheckoutId } from '../../core/ids.js';
-import { cancelShowtimeWorkflowId, holdUpdate, paymentSucceededSignal, waitlistWorkflowId } from '../../workflows/contracts.js';
+import * as checkouts from '../../db/checkouts.js';
+import { cancelShowtimeWorkflowId, holdUpdate, lookAgainSignal, paymentSucceededSignal, waitlistWorkflowId } from '../../workflows/contracts.js';
 import { createTestDeps } from './deps.js';
 import { createShowtime, createUser, eventually } from './fixtures.js';
 import { startTestApi } from './http.js';
 import { startMailCatcher } from './mail.js';
-import { startTestWorker, terminateWaitlists } from './worker.js';
+import { startTestWorker, terminateWaitlists, testActivities } from './worker.js';
 
 const DIR = new URL('../fixtures/histories/', import.meta.url);
 const [shape, ...only] = process.argv.slice(2);
@@ -179,6 +180,25 @@ try {
       const res = await api.request('POST', `/api/v1/admin/showtimes/${lapsedShowtimeId}/cancel`, { token: admin.token, body: {} });
       if (res.status >= 300) throw new Error(`showtime cancel answered ${res.status}`);
       return waitlistWorkflowId(deps.config.TASK_QUEUE, lapsedShowtimeId);
+    },
+    // An offer written by a step whose answer was lost (its worker died), whose buyer left before the line started
+    // its checkout: the line starts the checkout and cancels it. The line closes with its showtime.
+    'waitlist-left-offer-cancelled': async () => {
+      const sold = await createShowtime(deps.ds, { layout: ['RR'] });
+      const booking = await hold2(sold.showtimeId, sold.seatIds);
+      await pay(booking.checkoutId, MOCK_CARDS.succeeds);
+      const waiter = await createUser(deps);
+      const entry = (await api.request('POST', `/api/v1/showtimes/${sold.showtimeId}/waitlist`, { token: waiter.token, body: { count: 2 } })).body;
+      const now = new Date();
+      await checkouts.refundBooking(deps.ds, { bookingId: booking.checkoutId, reason: 'recorded', graceUntil: new Date(now.getTime() + 60_000), now });
+      const offerId = (await testActivities(deps).offerSeatsToWaitlist({ showtimeId: sold.showtimeId })).offers[0]!.checkoutId;
+      await api.request('DELETE', `/api/v1/waitlist/${entry.waitlistId}`, { token: waiter.token });
+      const line = deps.temporal.workflow.getHandle(waitlistWorkflowId(deps.config.TASK_QUEUE, sold.showtimeId));
+      await line.signal(lookAgainSignal);
+      await eventually(async () => (await api.request('GET', `/api/v1/checkouts/${offerId}`, { token: waiter.token })).body.status === 'CANCELLED', 30_000);
+      const res = await api.request('POST', `/api/v1/admin/showtimes/${sold.showtimeId}/cancel`, { token: admin.token, body: {} });
+      if (res.status >= 300) throw new Error(`showtime cancel answered ${res.status}`);
+      return line.workflowId;
     },
     'hold-refused': async () => {
       await hold([show.seatIds[6]!]);

@@ -1,13 +1,15 @@
 import { expect } from 'chai';
 import { JOIN_EVENT, WAITLIST_EVENT, type WaitlistEvent } from '../../../live/protocol.js';
 import { MOCK_CARDS } from '../../../payments/mock-provider.js';
-import { waitlistWorkflowId } from '../../../workflows/contracts.js';
+import * as checkouts from '../../../db/checkouts.js';
+import * as waitlist from '../../../db/waitlist.js';
+import { lookAgainSignal, waitlistWorkflowId } from '../../../workflows/contracts.js';
 import { confirmedBooking } from '../../support/bookings.js';
 import { createTestDeps, type TestDeps } from '../../support/deps.js';
 import { createShowtime, createUser, eventually, type ShowtimeFixture, type TestUser } from '../../support/fixtures.js';
 import { connectClient, connected, emitWithAck, startLiveTestApi, type LiveTestApi } from '../../support/live.js';
 import { sharedMailCatcher } from '../../support/mail.js';
-import { startTestWorker, terminateWaitlists, type TestWorker } from '../../support/worker.js';
+import { startTestWorker, terminateWaitlists, testActivities, workflowStarted, type TestWorker } from '../../support/worker.js';
 
 const OFFER_SECONDS = 8;
 const GRACE_SECONDS = 30;
@@ -194,6 +196,46 @@ describe('waitlist: released seats become held offers, in line order (real MySQL
     expect((await checkout(first, offerId)).status).to.equal('CANCELLED');
     const mine = await api.request('GET', '/api/v1/waitlist', { token: second.token });
     expect(mine.body.items.map((e: Entry) => e.status)).to.deep.equal(['left']);
+  });
+
+  /**
+   * A sold-out showtime with two buyers in line, and an offer to the first written as the offer step writes it,
+   * with nobody starting its checkout: the step's answer lost, as when its worker dies before the line hears it.
+   */
+  const unstartedOffer = async () => {
+    const { show, bookings } = await soldOut('RRRR', 2);
+    const [first, second] = [await createUser(deps), await createUser(deps)];
+    const a = await join(first, show.showtimeId, 2);
+    const b = await join(second, show.showtimeId, 2);
+    const now = new Date();
+    await checkouts.refundBooking(deps.ds, { bookingId: bookings[0]!, reason: 'test', graceUntil: new Date(now.getTime() + GRACE_SECONDS * 1000), now });
+    // Held long enough that only a cancel can end it during the test.
+    const round = await testActivities(deps, { settings: { WAITLIST_OFFER_SECONDS: 300 } }).offerSeatsToWaitlist({ showtimeId: show.showtimeId });
+    expect(round.offers.map((o) => o.entryId)).to.deep.equal([a.waitlistId]);
+    const offerId = round.offers[0]!.checkoutId;
+    expect(await workflowStarted(deps, offerId), 'no checkout workflow yet').to.equal(false);
+    return { show, first, second, a, b, offerId };
+  };
+  /** The offer's checkout is cancelled, and its seats are offered to the second in line. */
+  const releasedToNext = async (o: Awaited<ReturnType<typeof unstartedOffer>>) => {
+    await eventually(async () => (await checkout(o.first, o.offerId)).status === 'CANCELLED', 20_000);
+    const next = await offered(o.second, o.b.waitlistId);
+    expect((await payable(o.second, next)).seats.map((s: { id: number }) => s.id)).to.deep.equal(o.show.seatIds.slice(0, 2));
+  };
+
+  it('leaving while the line has not started the offer’s checkout yet: the checkout is started with the cancel, and the seats go to the next in line', async () => {
+    const o = await unstartedOffer();
+    const gone = await api.request('DELETE', `/api/v1/waitlist/${o.a.waitlistId}`, { token: o.first.token });
+    expect(gone.status, JSON.stringify(gone.body)).to.equal(200);
+    expect(gone.body.status).to.equal('left');
+    await releasedToNext(o);
+  });
+
+  it('an entry left without its cancel (the API died in between) while its offer was unstarted: the line starts the checkout and cancels it', async () => {
+    const o = await unstartedOffer();
+    expect(await waitlist.leave(deps.ds, o.a.waitlistId, new Date())).to.equal(true);
+    await deps.temporal.workflow.getHandle(waitlistWorkflowId(deps.config.TASK_QUEUE, o.show.showtimeId)).signal(lookAgainSignal);
+    await releasedToNext(o);
   });
 
   it('two releases at once never offer one seat twice: four buyers of one seat get four different seats', async () => {
