@@ -3,7 +3,7 @@
  * search attributes and results. The API, the worker, the activities and the
  * tests all import these; nothing re-declares them.
  */
-import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import { defineSearchAttributeKey, SearchAttributeType, type SearchAttributePair } from '@temporalio/common';
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { BookingStatus, PaymentProviderName, SeatType } from '../core/domain.js';
 import type { ErrorCode } from '../core/errors.js';
@@ -92,6 +92,14 @@ export const SeatCountKey = defineSearchAttributeKey('SeatCount', SearchAttribut
 /** Every search attribute the workflows set; a Temporal namespace must have them registered (scripts/lib/temporal.sh does). */
 export const SearchAttributeKeys = [ShowtimeIdKey, UserIdKey, CheckoutStatusKey, SeatCountKey];
 
+/** The search attributes a checkout starts with, whoever starts it (a buyer's hold, a waitlist offer): HOLDING until its hold answers. */
+export const checkoutStartAttributes = (c: { showtimeId: number; userId: number; seatCount: number }): SearchAttributePair[] => [
+  { key: ShowtimeIdKey, value: String(c.showtimeId) },
+  { key: UserIdKey, value: String(c.userId) },
+  { key: CheckoutStatusKey, value: 'HOLDING' },
+  { key: SeatCountKey, value: c.seatCount },
+];
+
 /** Workflow ids of the follow-up workflows, one per intent / booking / showtime so a repeat joins the first. */
 export const refundWorkflowId = (intentId: string): string => `refund-${intentId}`;
 export const cancelBookingWorkflowId = (bookingId: string): string => `cancel-${bookingId}`;
@@ -129,12 +137,7 @@ export function offerCheckoutStart(offer: { entryId: string; userId: number; che
   return {
     workflowId: offer.checkoutId,
     args,
-    typedSearchAttributes: [
-      { key: ShowtimeIdKey, value: String(showtimeId) },
-      { key: UserIdKey, value: String(offer.userId) },
-      { key: CheckoutStatusKey, value: 'HOLDING' },
-      { key: SeatCountKey, value: offer.seatIds.length },
-    ],
+    typedSearchAttributes: checkoutStartAttributes({ showtimeId, userId: offer.userId, seatCount: offer.seatIds.length }),
   };
 }
 

@@ -14,11 +14,8 @@ import { checkoutIdForKey, newCheckoutId } from '../../core/ids.js';
 import { OpenBookingStatuses } from '../../core/domain.js';
 import { BASE_TICKET_TYPE, bookingLines, discountSummary, normalizePromoCode, TicketTypeCodes, type TicketChoice } from '../../core/pricing.js';
 import {
-  CheckoutStatusKey,
-  SeatCountKey,
-  ShowtimeIdKey,
-  UserIdKey,
   cancelSignal,
+  checkoutStartAttributes,
   extendUpdate,
   holdUpdate,
   type CheckoutInput,
@@ -160,12 +157,7 @@ export const checkoutRoutes = [
         args: [input],
         workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
         workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-        typedSearchAttributes: [
-          { key: ShowtimeIdKey, value: String(body.showtimeId) },
-          { key: UserIdKey, value: String(user.id) },
-          { key: CheckoutStatusKey, value: 'HOLDING' },
-          { key: SeatCountKey, value: 'seatIds' in body ? new Set(body.seatIds).size : count },
-        ],
+        typedSearchAttributes: checkoutStartAttributes({ showtimeId: body.showtimeId, userId: user.id, seatCount: 'seatIds' in body ? new Set(body.seatIds).size : count }),
       });
       let result: HoldResult;
       try {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Client, Connection, WithStartWorkflowOperation, WorkflowIdConflictPolicy } from '@temporalio/client';
 import { spawnService, type ServiceProcess } from '../../test/support/processes.js';
 import type { Outcome } from '../lib/loops.js';
-import { CheckoutStatusKey, SeatCountKey, ShowtimeIdKey, UserIdKey } from '../../workflows/contracts.js';
+import { checkoutStartAttributes } from '../../workflows/contracts.js';
 import { holdUpdate, paidSignal, type leastWorkCheckout } from './workflows.js';
 
 /** The least-work shape on one Temporal server: its worker process, a client, and one checkout of it. */
@@ -40,16 +40,7 @@ async function oneCheckout(client: Client, taskQueue: string, shape: 'leastWorkC
     workflowId: `least-work-${randomUUID()}`,
     taskQueue,
     workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
-    ...(visible
-      ? {
-          typedSearchAttributes: [
-            { key: ShowtimeIdKey, value: '1' },
-            { key: UserIdKey, value: '1' },
-            { key: CheckoutStatusKey, value: 'HOLDING' },
-            { key: SeatCountKey, value: 1 },
-          ],
-        }
-      : {}),
+    ...(visible ? { typedSearchAttributes: checkoutStartAttributes({ showtimeId: 1, userId: 1, seatCount: 1 }) } : {}),
   });
   await client.workflow.executeUpdateWithStart(holdUpdate, { startWorkflowOperation: start });
   const held = performance.now();
