@@ -27,6 +27,9 @@ export type ExtendHold = (from: string) => Promise<{ expiresAt: string }>;
 
 const conflict = (message: string) => toFailure(new AppError('CONFLICT', message, {}));
 
+/** When a cancel was sent, or, for one that does not say, when the workflow took it in. */
+const sentAtMs = (sentAt: string | undefined): number => (sentAt === undefined ? workflowNow() : Date.parse(sentAt));
+
 /**
  * One checkout's state and its messages: the `status` query, the `hold`
  * update (answered once the reservation step is done), the payment signals and
@@ -38,6 +41,8 @@ export class Checkout {
   paid: Payment | undefined;
   /** The first cancel requested. */
   cancelReason: string | undefined;
+  /** When it was sent (`cancelSignal`). */
+  private cancelledAtMs = Number.POSITIVE_INFINITY;
   private answer: { ok: true; result: HoldResult } | { ok: false; failure: ApplicationFailure } | undefined;
   /** The signalled payment has been given back already. */
   private paymentReturned = false;
@@ -79,8 +84,10 @@ export class Checkout {
     setHandler(paymentFailedSignal, ({ reason }) => {
       this.state.lastPaymentError = reason;
     });
-    setHandler(cancelSignal, ({ reason }) => {
-      this.cancelReason ??= reason;
+    setHandler(cancelSignal, ({ reason, sentAt }) => {
+      if (this.cancelReason !== undefined) return;
+      this.cancelReason = reason;
+      this.cancelledAtMs = sentAtMs(sentAt);
     });
     setHandler(
       extendUpdate,
@@ -106,6 +113,18 @@ export class Checkout {
         },
       },
     );
+  }
+
+  /**
+   * The cancel, if it was sent before the hold's deadline; one sent later
+   * changes nothing. The task that closes the checkout after the deadline
+   * runs its local steps (confirming the seats, or releasing them), which are
+   * recorded only when it completes; a cancel arriving meanwhile makes the
+   * server refuse that completion, and the task runs again with the cancel in
+   * view. It must close the checkout as its first run did.
+   */
+  get cancelInTime(): string | undefined {
+    return this.cancelledAtMs < this.deadlineMs ? this.cancelReason : undefined;
   }
 
   /** The hold can be extended once, by `extendHold`; its deadline becomes a timer that moves. */

@@ -134,7 +134,8 @@ function holdFailure(e: unknown): ApplicationFailure {
 /**
  * Waits for a payment, a cancel or the hold's deadline. Without a payment
  * the intent is cancelled; if it turns out to have been paid in that same
- * instant, the money wins over the deadline, but not over a cancel.
+ * instant, the money wins over the deadline, but not over a cancel sent
+ * before it (a cancel sent later changes nothing: `Checkout.cancelInTime`).
  */
 async function paymentOrDeadline({ checkout, steps }: Saga, reservation: Reservation): Promise<{ paid: Payment } | { closing: Closing; intentState: IntentState }> {
   const decided = (): boolean => checkout.paid !== undefined || checkout.cancelReason !== undefined;
@@ -143,7 +144,7 @@ async function paymentOrDeadline({ checkout, steps }: Saga, reservation: Reserva
   if (checkout.paid) return { paid: checkout.paid };
   const intentId = reservation.payment.intentId;
   const intentState = await steps.cancelUnpaid({ intentId });
-  const cancelReason = checkout.cancelReason;
+  const cancelReason = checkout.cancelReason !== undefined && patched(Patches.cancelByDeadline) ? checkout.cancelInTime : checkout.cancelReason;
   if (intentState === 'succeeded' && cancelReason === undefined) return { paid: { intentId, amount: reservation.amount } };
   const closing: Closing = cancelReason !== undefined ? { status: 'CANCELLED', reason: cancelReason } : { status: 'EXPIRED', reason: 'hold expired before payment' };
   return { closing, intentState };

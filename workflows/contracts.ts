@@ -79,7 +79,13 @@ export interface CheckoutState {
 export const holdUpdate = defineUpdate<HoldResult, [HoldRequest]>('hold');
 export const paymentSucceededSignal = defineSignal<[{ intentId: string; amount: number }]>('paymentSucceeded');
 export const paymentFailedSignal = defineSignal<[{ reason: string }]>('paymentFailed');
-export const cancelSignal = defineSignal<[{ reason: string }]>('cancel');
+/**
+ * `sentAt` (ISO 8601): when the sender sent it. A cancel counts against the
+ * hold's deadline by this time, so a checkout decides the same way however
+ * late a worker takes it in. Cancels sent before it existed have none: the
+ * checkout then goes by when it took them in.
+ */
+export const cancelSignal = defineSignal<[{ reason: string; sentAt?: string }]>('cancel');
 export const statusQuery = defineQuery<CheckoutState>('status');
 /** More time to pay, once (HOLD_EXTENSION_SECONDS); answers the new deadline. */
 export const extendUpdate = defineUpdate<{ expiresAt: string }>('extend');

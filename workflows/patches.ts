@@ -9,6 +9,8 @@ export const Patches = {
   localSteps: 'checkout-local-steps',
   /** Release 2: a checkout's hold can be extended once (the `extend` update); its deadline is a moving timer. */
   holdExtension: 'checkout-hold-extension',
+  /** Release 2: a cancel sent after the hold's deadline changes nothing (`Checkout.cancelInTime`); asked only when a cancel came. */
+  cancelByDeadline: 'checkout-cancel-by-deadline',
   /** Release 2: the waitlist cancels an unstarted offer whose buyer left the line (it starts the checkout, then signals cancel). */
   waitlistLeftOffers: 'waitlist-cancel-left-offers',
 } as const;

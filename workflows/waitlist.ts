@@ -52,7 +52,7 @@ export async function waitlistWorkflow(input: WaitlistInput): Promise<void> {
       const child = await started(offer, input.showtimeId);
       if (!child) continue;
       // The buyer left before the checkout existed, so their cancel reached nothing: the checkout now owns the hold and releases it.
-      if (offer.left && patched(Patches.waitlistLeftOffers)) await child.signal(cancelSignal, { reason: 'left the waitlist' });
+      if (offer.left && patched(Patches.waitlistLeftOffers)) await child.signal(cancelSignal, { reason: 'left the waitlist', sentAt: new Date(workflowNow()).toISOString() });
       else announcements.push(announcing.announceOffer({ showtimeId: input.showtimeId, entryId: offer.entryId, checkoutId: offer.checkoutId }));
     }
     if (workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > HISTORY_EVENTS_PER_RUN) {

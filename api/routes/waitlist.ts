@@ -156,7 +156,7 @@ async function cancelOffer(deps: AppDeps, offer: { entryId: string; userId: numb
       taskQueue: deps.config.TASK_QUEUE,
       workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
       signal: cancelSignal,
-      signalArgs: [{ reason: 'left the waitlist' }],
+      signalArgs: [{ reason: 'left the waitlist', sentAt: deps.clock.now().toISOString() }],
     })
     .catch((e: unknown) => {
       if (!(e instanceof WorkflowExecutionAlreadyStartedError)) throw e;

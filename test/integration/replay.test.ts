@@ -42,13 +42,17 @@ describe('workflow determinism (replay of recorded histories)', function () {
   /** r6: the line cancels an offer it starts late whose buyer had left (`waitlist-cancel-left-offers`). */
   const leftOfferPaths = ['waitlist-left-offer-cancelled.pb'];
 
-  it('has recorded histories of every path, for release 1 and each later shape (r2: local steps; r4: hold extension; r5: the waitlist; r6: left offers)', () => {
+  /** r7: a cancel counts only if sent before the deadline (`checkout-cancel-by-deadline`): the paths a cancel closes. */
+  const cancelByDeadlinePaths = ['cancelled.pb', 'showtime-cancelled-checkout.pb'];
+
+  it('has recorded histories of every path, for release 1 and each later shape (r2: local steps; r4: hold extension; r5: the waitlist; r6: left offers; r7: cancels by the deadline)', () => {
     expect(files).to.include.members([
       ...paths,
       ...paths.map((p) => `r2-${p}`),
       ...[...paths, ...extensionPaths].map((p) => `r4-${p}`),
       ...waitlistPaths.map((p) => `r5-${p}`),
       ...leftOfferPaths.map((p) => `r6-${p}`),
+      ...cancelByDeadlinePaths.map((p) => `r7-${p}`),
     ]);
   });
 

@@ -91,7 +91,7 @@ export const adminWorkflowActionRoutes = [
       const reason = body.reason ?? 'released by the cinema';
       const handle = deps.temporal.workflow.getHandle(params.id);
       try {
-        await handle.signal(cancelSignal, { reason });
+        await handle.signal(cancelSignal, { reason, sentAt: deps.clock.now().toISOString() });
       } catch (e) {
         if (!(e instanceof WorkflowNotFoundError)) throw e;
         throw conflict("The checkout's workflow is no longer running, so nothing can release its seats from here", {

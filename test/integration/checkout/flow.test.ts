@@ -1,8 +1,10 @@
 import { expect } from 'chai';
 import { MOCK_CARDS } from '../../../payments/mock-provider.js';
 import { ingestPaymentEvent } from '../../../api/payment-events.js';
+import { cancelSignal } from '../../../workflows/contracts.js';
 import { createTestDeps, type TestDeps } from '../../support/deps.js';
 import { createShowtime, createUser, eventually, seatStatuses, type ShowtimeFixture, type TestUser } from '../../support/fixtures.js';
+import { statementsInProgress } from '../../support/database.js';
 import { historyStepsMatching, timersFired } from '../../support/history.js';
 import { startTestApi, type TestApi } from '../../support/http.js';
 import { startTestWorker, type TestWorker } from '../../support/worker.js';
@@ -135,6 +137,56 @@ describe('checkout flow (real MySQL, real Temporal)', function () {
     expect((await deps.payments.getIntent(held.body.payment.intentId)).state).to.equal('canceled');
     const late = await pay(alice, held.body.checkoutId, MOCK_CARDS.succeeds);
     expect(late.status).to.equal(409);
+  });
+
+  /**
+   * The task the deadline wakes decides and acts in one go (local steps), and is
+   * recorded only when it completes. A message that reaches the server while it
+   * runs makes the server refuse its completion, and the task runs again with
+   * the message in view. Here the seat step of that task waits on a row lock the
+   * test holds while a cancel arrives, so the retry provably happens.
+   */
+  async function cancelDuringDeadlineTask(checkoutId: string, seat: number, step: RegExp): Promise<string[]> {
+    const lock = deps.ds.createQueryRunner();
+    await lock.connect();
+    try {
+      await lock.startTransaction();
+      await lock.query('SELECT id FROM show_seats WHERE id = ? FOR UPDATE', [seat]);
+      await eventually(async () => (await statementsInProgress(deps.ds)).some((q) => step.test(q)), 15_000, 50);
+      // Sent as the API sends it, with the time it was sent: after the deadline.
+      await deps.temporal.workflow.getHandle(checkoutId).signal(cancelSignal, { reason: 'cancelled by customer', sentAt: new Date().toISOString() });
+    } finally {
+      await lock.rollbackTransaction();
+      await lock.release();
+    }
+    await deps.temporal.workflow.getHandle(checkoutId).result();
+    return historyStepsMatching(deps.temporal, checkoutId, /^(TIMER_FIRED|WORKFLOW_TASK_FAILED|WORKFLOW_EXECUTION_SIGNALED|WORKFLOW_EXECUTION_COMPLETED)/);
+  }
+
+  it('a cancel that arrives while the deadline closes the checkout changes nothing: EXPIRED in the workflow and the booking alike', async () => {
+    const seat = show.seatIds[10]!;
+    const { checkoutId } = (await hold(alice, [seat])).body;
+    const steps = await cancelDuringDeadlineTask(checkoutId, seat, /FROM show_seats WHERE checkout_id = .* FOR UPDATE/s);
+    expect(steps).to.deep.equal(['TIMER_FIRED', 'WORKFLOW_TASK_FAILED', 'WORKFLOW_EXECUTION_SIGNALED cancel', 'WORKFLOW_EXECUTION_COMPLETED']);
+    const final = await deps.temporal.workflow.getHandle(checkoutId).result();
+    expect(final).to.include({ status: 'EXPIRED', reason: 'hold expired before payment' });
+    expect(await bookingRow(checkoutId)).to.include({ status: 'EXPIRED', reason: 'hold expired before payment' });
+    expect((await seatStatuses(deps.ds, [seat]))[0]).to.include({ status: 'available', checkout_id: null });
+  });
+
+  it('paid just before the deadline, cancelled while the deadline confirms it: the money still wins, the booking stays CONFIRMED', async () => {
+    const seat = show.seatIds[11]!;
+    const held = await hold(alice, [seat]);
+    const { checkoutId } = held.body;
+    const intentId: string = held.body.payment.intentId;
+    // The provider took the money; its webhook has not arrived when the hold runs out.
+    await deps.ds.query("UPDATE mock_payment_intents SET status = 'succeeded' WHERE id = ?", [intentId]);
+    const steps = await cancelDuringDeadlineTask(checkoutId, seat, /FROM show_seats WHERE id IN .* FOR UPDATE/s);
+    expect(steps).to.deep.equal(['TIMER_FIRED', 'WORKFLOW_TASK_FAILED', 'WORKFLOW_EXECUTION_SIGNALED cancel', 'WORKFLOW_EXECUTION_COMPLETED']);
+    expect(await deps.temporal.workflow.getHandle(checkoutId).result()).to.include({ status: 'CONFIRMED' });
+    expect(await bookingRow(checkoutId)).to.include({ status: 'CONFIRMED' });
+    expect((await seatStatuses(deps.ds, [seat]))[0]).to.include({ status: 'booked', checkout_id: checkoutId });
+    expect((await deps.payments.getIntent(intentId)).state).to.equal('succeeded');
   });
 
   it('a payment that lands after the checkout expired is refunded and the seats stay free', async () => {
