@@ -180,7 +180,10 @@ try {
   );
   if (process.env.TEST_COUNTS_FILE) appendCounts(process.env.TEST_COUNTS_FILE, outcome);
   printReport(outcome, (line) => void process.stdout.write(`${line}\n`));
-  for (const r of supervisor.unplanned) say(`chaos: ${r.name} exited by itself at ${(r.atMs / 1000).toFixed(0)} s; the supervisor started it again`);
+  for (const r of supervisor.unplanned) {
+    say(`chaos: ${r.name} exited by itself at ${(r.atMs / 1000).toFixed(0)} s; the supervisor started it again. Its log ended with:`);
+    for (const line of r.lastLines) say(`chaos:   | ${line}`);
+  }
   say(`chaos: result in ${path.join(dir, 'result.json')}`);
   failed = verdicts(outcome).some((v) => !v.ok);
 } finally {

@@ -46,6 +46,17 @@ export function respawn(recipe: ProcessRecipe, pidFile: string): number {
   }
 }
 
+/** Enough of a log to show why its process exited: a stack trace, or the last errors it logged. */
+const UNPLANNED_LOG_LINES = 20;
+
+function lastLinesOf(file: string, n: number): string[] {
+  try {
+    return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-n);
+  } catch {
+    return [];
+  }
+}
+
 /** Signals a process's whole group (what proc_spawn and respawn started leads one). */
 export function signalGroup(pid: number, signal: NodeJS.Signals): void {
   process.kill(-pid, signal);
@@ -60,7 +71,8 @@ export function signalGroup(pid: number, signal: NodeJS.Signals): void {
  * started): those are listed in `unplanned`.
  */
 export class Supervisor<Name extends string = string> {
-  readonly restarts: { name: Name; atMs: number; planned: boolean }[] = [];
+  /** `lastLines`: what a process that died by itself wrote last, read before its restart appends to the same log. */
+  readonly restarts: { name: Name; atMs: number; planned: boolean; lastLines?: string[] }[] = [];
   private readonly recipes = new Map<Name, ProcessRecipe>();
   private readonly expected = new Set<Name>();
   private timer: NodeJS.Timeout | undefined;
@@ -85,8 +97,11 @@ export class Supervisor<Name extends string = string> {
         if (pid && isAlive(pid)) continue;
         await new Promise((r) => setTimeout(r, this.delayMs()));
         if (!this.timer) return;
-        respawn(this.recipes.get(name)!, this.pidFileOf(name));
-        this.restarts.push({ name, atMs: Date.now() - this.t0, planned: this.expected.delete(name) });
+        const recipe = this.recipes.get(name)!;
+        const planned = this.expected.delete(name);
+        const lastLines = planned ? undefined : lastLinesOf(recipe.log, UNPLANNED_LOG_LINES);
+        respawn(recipe, this.pidFileOf(name));
+        this.restarts.push({ name, atMs: Date.now() - this.t0, planned, ...(lastLines ? { lastLines } : {}) });
       }
       if (this.timer) this.timer = setTimeout(() => void look(), 1000);
     };
@@ -103,7 +118,7 @@ export class Supervisor<Name extends string = string> {
     this.timer = undefined;
   }
 
-  get unplanned(): { name: Name; atMs: number }[] {
-    return this.restarts.filter((r) => !r.planned).map(({ name, atMs }) => ({ name, atMs }));
+  get unplanned(): { name: Name; atMs: number; lastLines: string[] }[] {
+    return this.restarts.filter((r) => !r.planned).map(({ name, atMs, lastLines }) => ({ name, atMs, lastLines: lastLines ?? [] }));
   }
 }
