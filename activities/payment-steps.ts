@@ -7,11 +7,23 @@ import type { ActivityDeps } from './deps.js';
 export function createPaymentActivities(deps: ActivityDeps) {
   const { payments, ds, clock, log } = deps;
 
-  /** The checkout's intent (one per checkout, however often this runs); the booking then awaits its payment. */
+  /**
+   * The checkout's intent (one per checkout, however often this runs); the
+   * booking then awaits its payment. The first intent recorded on the booking
+   * is the checkout's: a provider that ignores the idempotency key (localstripe
+   * does) makes a new intent on each attempt, and an attempt abandoned at its
+   * timeout keeps running beside its retry. An attempt that finds another
+   * intent recorded voids its own (nobody was given it) and answers that one.
+   */
   async function createPaymentIntent(input: { checkoutId: string; amount: number; currency: string }): Promise<PaymentInfo> {
     const ref = await payments.createIntent(input);
-    await bookings.awaitPayment(ds, input.checkoutId, ref.intentId, clock.now());
-    return ref;
+    if (await bookings.awaitPayment(ds, input.checkoutId, ref.intentId, clock.now())) return ref;
+    const recorded = (await bookings.getState(ds, input.checkoutId))?.intentId;
+    if (!recorded || recorded === ref.intentId) return ref;
+    await payments.cancelIntent(ref.intentId);
+    log.warn({ checkoutId: input.checkoutId, duplicate: ref.intentId, kept: recorded }, 'a second payment intent for one checkout was voided');
+    const kept = await payments.getIntent(recorded);
+    return { provider: ref.provider, intentId: kept.intentId, clientSecret: kept.clientSecret };
   }
 
   /** Returns the intent's state after trying to cancel it: `succeeded` means it was paid first. */

@@ -48,7 +48,7 @@ export class MockProvider implements PaymentProvider {
 
   async getIntent(intentId: string): Promise<IntentSnapshot> {
     const row = await this.find(intentId);
-    return { intentId, state: STATE[row.status], amount: row.amount, currency: row.currency, checkoutId: row.checkoutId };
+    return { intentId, clientSecret: row.clientSecret, state: STATE[row.status], amount: row.amount, currency: row.currency, checkoutId: row.checkoutId };
   }
 
   async cancelIntent(intentId: string): Promise<IntentState> {

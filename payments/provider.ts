@@ -18,6 +18,8 @@ export type IntentState = 'requires_payment' | 'processing' | 'succeeded' | 'can
 
 export interface IntentSnapshot {
   intentId: string;
+  /** What a buyer's page pays it with. */
+  clientSecret: string;
   state: IntentState;
   amount: number;
   currency: string;

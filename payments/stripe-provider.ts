@@ -289,6 +289,7 @@ export class StripeProvider implements PaymentProvider {
     const pi = await this.retrieve(intentId, true);
     return {
       intentId,
+      clientSecret: pi.client_secret ?? '',
       state: intentStateOf(pi),
       amount: pi.amount,
       currency: pi.currency.toUpperCase(),
