@@ -6,11 +6,17 @@ import type { Logger } from '../core/logger.js';
  * restart is survivable. An outage is logged once when it starts and once when
  * the connection is back, instead of ioredis's "Unhandled error event" on
  * every retry.
+ *
+ * A queued command fails after three reconnections, which callers that await
+ * it handle. `waitForRedis` keeps it queued until Redis is back instead: for
+ * clients handed to a library that sends commands without handling their
+ * failure (Socket.IO's Redis adapter subscribes when it is created), where a
+ * failed command is an unhandled rejection that ends the process.
  */
-export function createRedis(url: string, name: string, log: Logger): Redis {
+export function createRedis(url: string, name: string, log: Logger, opts: { waitForRedis?: boolean } = {}): Redis {
   const redis = new Redis(url, {
     connectionName: `marquee:${name}`,
-    maxRetriesPerRequest: 3,
+    maxRetriesPerRequest: opts.waitForRedis ? null : 3,
     enableAutoPipelining: true,
     lazyConnect: false,
   });

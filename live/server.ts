@@ -80,8 +80,8 @@ export interface LiveSeatsDeps {
 export function attachLiveSeats(httpServer: HttpServer, deps: LiveSeatsDeps, opts: LiveSeatsOptions = {}): LiveSeats {
   const limits: LiveSeatsLimits = { ...DEFAULT_LIVE_LIMITS, ...opts.limits };
   const log = deps.log.child({ component: 'live-seats' });
-  const pub = createRedis(deps.config.REDIS_URL, 'sockets-pub', log);
-  const sub = createRedis(deps.config.REDIS_URL, 'sockets-sub', log);
+  const pub = createRedis(deps.config.REDIS_URL, 'sockets-pub', log, { waitForRedis: true });
+  const sub = createRedis(deps.config.REDIS_URL, 'sockets-sub', log, { waitForRedis: true });
 
   const io = new Server(httpServer, {
     adapter: createAdapter(pub, sub, { key: socketIoChannelKey(deps.config.REDIS_PREFIX) }),

@@ -287,6 +287,31 @@ describe('live seats: Socket.IO on two API nodes through Redis, real worker', fu
     await eventually(async () => (await gauge(nodeB)) === 1, 3000, 20);
   });
 
+  it('a node started while Redis is down waits for it instead of exiting, then delivers seat events', async () => {
+    // The adapter subscribes when the node starts; a subscription that gave up would be an unhandled rejection,
+    // which ends an API process (found by the chaos soak: a node restarted during a Redis restart exited).
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => void unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    await redis.kill();
+    const late = await startLiveTestApi(deps);
+    try {
+      // ioredis fails a queued command after three reconnections (about 300 ms here): wait well past that.
+      await new Promise((r) => setTimeout(r, 2000));
+      expect(unhandled.map(String)).to.deep.equal([]);
+      await redis.start();
+      const [w] = await watchOn(late);
+      const seat = show.seatIds[12]!;
+      const held = await hold([seat]);
+      expect(held.status).to.equal(201);
+      await eventually(async () => statusOf(w, seat) === 'held', 15_000, 20);
+      await nodeA.request('POST', `/api/v1/checkouts/${held.body.checkoutId}/cancel`, { token: alice.token, body: {} });
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+      await late.close();
+    }
+  });
+
   it('after a Redis restart the clients on both nodes recover and converge on the REST seat map', async () => {
     const [onA] = await watchOn(nodeA);
     const [onB] = await watchOn(nodeB);
