@@ -207,6 +207,11 @@ describe('waitlist: released seats become held offers, in line order (real MySQL
     const [first, second] = [await createUser(deps), await createUser(deps)];
     const a = await join(first, show.showtimeId, 2);
     const b = await join(second, show.showtimeId, 2);
+    // The joins woke the line: once its rounds are done, none of its own can start the offer made below first.
+    await eventually(async () => {
+      const { raw } = await deps.temporal.workflow.getHandle(waitlistWorkflowId(deps.config.TASK_QUEUE, show.showtimeId)).describe();
+      return !raw.pendingWorkflowTask && (raw.pendingActivities ?? []).length === 0;
+    }, 15_000, 50);
     const now = new Date();
     await checkouts.refundBooking(deps.ds, { bookingId: bookings[0]!, reason: 'test', graceUntil: new Date(now.getTime() + GRACE_SECONDS * 1000), now });
     // Held long enough that only a cancel can end it during the test.
