@@ -3,7 +3,9 @@ import { existsSync } from 'node:fs';
 import { connect } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import Stripe from 'stripe';
+import { createPaymentProvider } from '../../payments/index.js';
 import { createStripeClient } from '../../payments/stripe-provider.js';
+import { createTestDeps, type TestDeps } from './deps.js';
 import { testEnv } from './env.js';
 import { freePort } from './processes.js';
 
@@ -102,6 +104,13 @@ export const stripeConfig = (url: string): Record<string, string> => ({
   STRIPE_WEBHOOK_SECRET: TEST_STRIPE_WEBHOOK_SECRET,
   STRIPE_API_URL: url,
 });
+
+/** Test deps as a Stripe deployment on `url` (with `config` on top): the worker and API built on them pay through Stripe. */
+export async function stripeTestDeps(suite: string, url: string, config: Record<string, string> = {}): Promise<TestDeps> {
+  const deps = await createTestDeps(suite, { config: { ...stripeConfig(url), ...config } });
+  deps.payments = createPaymentProvider(deps.config, deps.ds, deps.clock);
+  return deps;
+}
 
 /** A webhook delivery as Stripe makes it: the JSON bytes and their `Stripe-Signature`. */
 export function signedWebhook(

@@ -2,15 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { expect } from 'chai';
 import type Stripe from 'stripe';
-import { createPaymentProvider } from '../../../payments/index.js';
 import { STRIPE_TEST_CARDS } from '../../../payments/stripe-provider.js';
 import { statusQuery } from '../../../workflows/contracts.js';
-import { createTestDeps, type TestDeps } from '../../support/deps.js';
+import type { TestDeps } from '../../support/deps.js';
 import { createShowtime, createUser, eventually, seatStatuses, type ShowtimeFixture, type TestUser } from '../../support/fixtures.js';
 import { startTestApi, type TestApi } from '../../support/http.js';
 import { statementsInProgress } from '../../support/database.js';
 import { historyStepsMatching } from '../../support/history.js';
-import { sharedLocalstripe, signedWebhook, stripeConfig, stripeEventFor, testStripeClient } from '../../support/localstripe.js';
+import { sharedLocalstripe, signedWebhook, stripeEventFor, stripeTestDeps, testStripeClient } from '../../support/localstripe.js';
 import { startTestWorker, terminateOpenCheckouts, type TestWorker } from '../../support/worker.js';
 
 const WEBHOOK = '/api/v1/webhooks/stripe';
@@ -28,8 +27,7 @@ interface StripeSuite {
 /** A Stripe deployment: deps on localstripe, a worker and an API built from them. */
 async function stripeSuite(name: string, holdTtlSeconds: number): Promise<StripeSuite> {
   const ls = await sharedLocalstripe();
-  const deps = await createTestDeps(name, { config: { ...stripeConfig(ls.url), HOLD_TTL_SECONDS: String(holdTtlSeconds) } });
-  deps.payments = createPaymentProvider(deps.config, deps.ds, deps.clock);
+  const deps = await stripeTestDeps(name, ls.url, { HOLD_TTL_SECONDS: String(holdTtlSeconds) });
   const worker = await startTestWorker(deps);
   const api = await startTestApi(deps);
   return {

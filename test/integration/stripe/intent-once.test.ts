@@ -1,10 +1,9 @@
 import { expect } from 'chai';
 import type Stripe from 'stripe';
 import { newCheckoutId } from '../../../core/ids.js';
-import { createPaymentProvider } from '../../../payments/index.js';
-import { createTestDeps, type TestDeps } from '../../support/deps.js';
+import type { TestDeps } from '../../support/deps.js';
 import { createShowtime, createUser, type ShowtimeFixture, type TestUser } from '../../support/fixtures.js';
-import { startPrivateLocalstripe, stripeConfig, testStripeClient, type PrivateLocalstripe } from '../../support/localstripe.js';
+import { startPrivateLocalstripe, stripeTestDeps, testStripeClient, type PrivateLocalstripe } from '../../support/localstripe.js';
 import { testActivities } from '../../support/worker.js';
 
 /**
@@ -24,8 +23,7 @@ describe('payment intent step: one intent per checkout (private localstripe, whi
 
   before(async () => {
     ls = await startPrivateLocalstripe();
-    deps = await createTestDeps('stripe_intent_once', { config: stripeConfig(ls.url) });
-    deps.payments = createPaymentProvider(deps.config, deps.ds, deps.clock);
+    deps = await stripeTestDeps('stripe_intent_once', ls.url);
     stripe = testStripeClient(ls.url);
     show = await createShowtime(deps.ds);
     alice = await createUser(deps);

@@ -1,10 +1,9 @@
 import { expect } from 'chai';
-import { createPaymentProvider } from '../../../payments/index.js';
 import { STRIPE_TEST_CARDS } from '../../../payments/stripe-provider.js';
-import { createTestDeps, type TestDeps } from '../../support/deps.js';
+import type { TestDeps } from '../../support/deps.js';
 import { createShowtime, createUser, eventually, seatStatuses, type ShowtimeFixture, type TestUser } from '../../support/fixtures.js';
 import { startTestApi, type TestApi } from '../../support/http.js';
-import { startPrivateLocalstripe, stripeConfig, type PrivateLocalstripe } from '../../support/localstripe.js';
+import { startPrivateLocalstripe, stripeTestDeps, type PrivateLocalstripe } from '../../support/localstripe.js';
 import { startTestWorker, terminateOpenCheckouts, type TestWorker } from '../../support/worker.js';
 
 const TTL_SECONDS = 5;
@@ -29,8 +28,7 @@ describe('a hold whose payment intent comes late (private localstripe, stopped p
 
   before(async () => {
     ls = await startPrivateLocalstripe();
-    deps = await createTestDeps('stripe_late_intent', { config: { ...stripeConfig(ls.url), HOLD_TTL_SECONDS: String(TTL_SECONDS) } });
-    deps.payments = createPaymentProvider(deps.config, deps.ds, deps.clock);
+    deps = await stripeTestDeps('stripe_late_intent', ls.url, { HOLD_TTL_SECONDS: String(TTL_SECONDS) });
     worker = await startTestWorker(deps);
     api = await startTestApi(deps);
     show = await createShowtime(deps.ds);

@@ -1,12 +1,12 @@
 import { msToNumber } from '@temporalio/common';
 import { expect } from 'chai';
 import type Stripe from 'stripe';
-import { createPaymentProvider, type PaymentProvider } from '../../../payments/index.js';
+import type { PaymentProvider } from '../../../payments/index.js';
 import { activityOptions, HOLD_BUDGET } from '../../../workflows/activity-options.js';
-import { createTestDeps, type TestDeps } from '../../support/deps.js';
+import type { TestDeps } from '../../support/deps.js';
 import { createShowtime, createUser, eventually, seatStatuses, type ShowtimeFixture, type TestUser } from '../../support/fixtures.js';
 import { startTestApi, type TestApi } from '../../support/http.js';
-import { startPrivateLocalstripe, stripeConfig, testStripeClient, type PrivateLocalstripe } from '../../support/localstripe.js';
+import { startPrivateLocalstripe, stripeTestDeps, testStripeClient, type PrivateLocalstripe } from '../../support/localstripe.js';
 import { startTestWorker, terminateOpenCheckouts, type TestWorker } from '../../support/worker.js';
 
 const HOLD = activityOptions.hold;
@@ -51,8 +51,8 @@ describe('Stripe outage during a hold (private localstripe, stopped and restarte
 
   before(async () => {
     ls = await startPrivateLocalstripe();
-    deps = await createTestDeps('stripe_outage', { config: { ...stripeConfig(ls.url), HOLD_TTL_SECONDS: '60' } });
-    ({ provider: deps.payments, attempts } = recordingAttempts(createPaymentProvider(deps.config, deps.ds, deps.clock)));
+    deps = await stripeTestDeps('stripe_outage', ls.url, { HOLD_TTL_SECONDS: '60' });
+    ({ provider: deps.payments, attempts } = recordingAttempts(deps.payments));
     worker = await startTestWorker(deps);
     api = await startTestApi(deps);
     stripe = testStripeClient(ls.url);
