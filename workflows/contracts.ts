@@ -86,6 +86,8 @@ export const paymentFailedSignal = defineSignal<[{ reason: string }]>('paymentFa
  * checkout then goes by when it took them in.
  */
 export const cancelSignal = defineSignal<[{ reason: string; sentAt?: string }]>('cancel');
+/** A cancel as every sender sends it, stamped with `now` (the API's clock; workflow time in a workflow). */
+export const cancelMessage = (reason: string, now: Date): { reason: string; sentAt: string } => ({ reason, sentAt: now.toISOString() });
 export const statusQuery = defineQuery<CheckoutState>('status');
 /** More time to pay, once (HOLD_EXTENSION_SECONDS); answers the new deadline. */
 export const extendUpdate = defineUpdate<{ expiresAt: string }>('extend');

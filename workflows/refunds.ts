@@ -8,7 +8,7 @@ import {
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import { activityOptions } from './activity-options.js';
-import { cancelBookingWorkflowId, cancelSignal, type CancelBookingInput, type CancelShowtimeInput, type RefundInput } from './contracts.js';
+import { cancelBookingWorkflowId, cancelMessage, cancelSignal, type CancelBookingInput, type CancelShowtimeInput, type RefundInput } from './contracts.js';
 import { workflowNow } from './time.js';
 
 const compensation = proxyActivities<Activities>(activityOptions.compensation);
@@ -33,7 +33,7 @@ export async function cancelShowtimeWorkflow(input: CancelShowtimeInput): Promis
   await Promise.all(
     openCheckoutIds.map((id) =>
       getExternalWorkflowHandle(id)
-        .signal(cancelSignal, { reason: input.reason, sentAt: new Date(workflowNow()).toISOString() })
+        .signal(cancelSignal, cancelMessage(input.reason, new Date(workflowNow())))
         .catch((e: unknown) => log.info('checkout already closed', { checkoutId: id, error: String(e) })),
     ),
   );

@@ -4,7 +4,7 @@ import type { Activities } from '../activities/index.js';
 import type { WaitlistOffer } from '../activities/waitlist.js';
 import { activityOptions } from './activity-options.js';
 import { checkoutWorkflow } from './checkout.js';
-import { cancelSignal, lookAgainSignal, offerCheckoutStart, type WaitlistInput } from './contracts.js';
+import { cancelMessage, cancelSignal, lookAgainSignal, offerCheckoutStart, type WaitlistInput } from './contracts.js';
 import { Patches } from './patches.js';
 import { workflowNow } from './time.js';
 
@@ -52,7 +52,7 @@ export async function waitlistWorkflow(input: WaitlistInput): Promise<void> {
       const child = await started(offer, input.showtimeId);
       if (!child) continue;
       // The buyer left before the checkout existed, so their cancel reached nothing: the checkout now owns the hold and releases it.
-      if (offer.left && patched(Patches.waitlistLeftOffers)) await child.signal(cancelSignal, { reason: 'left the waitlist', sentAt: new Date(workflowNow()).toISOString() });
+      if (offer.left && patched(Patches.waitlistLeftOffers)) await child.signal(cancelSignal, cancelMessage('left the waitlist', new Date(workflowNow())));
       else announcements.push(announcing.announceOffer({ showtimeId: input.showtimeId, entryId: offer.entryId, checkoutId: offer.checkoutId }));
     }
     if (workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > HISTORY_EVENTS_PER_RUN) {

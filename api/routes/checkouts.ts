@@ -14,6 +14,7 @@ import { checkoutIdForKey, newCheckoutId } from '../../core/ids.js';
 import { OpenBookingStatuses } from '../../core/domain.js';
 import { BASE_TICKET_TYPE, bookingLines, discountSummary, normalizePromoCode, TicketTypeCodes, type TicketChoice } from '../../core/pricing.js';
 import {
+  cancelMessage,
   cancelSignal,
   checkoutStartAttributes,
   extendUpdate,
@@ -202,7 +203,7 @@ export const checkoutRoutes = [
       if (booking.status === 'CONFIRMED') throw conflict('This checkout is paid; cancel the booking instead', { status: booking.status });
       if (!OpenBookingStatuses.includes(booking.status)) return { body: checkoutBody(booking) };
       const handle = deps.temporal.workflow.getHandle(params.id);
-      await handle.signal(cancelSignal, { reason: body.reason ?? 'cancelled by customer', sentAt: deps.clock.now().toISOString() });
+      await handle.signal(cancelSignal, cancelMessage(body.reason ?? 'cancelled by customer', deps.clock.now()));
       await decided(deps, params.id, OpenBookingStatuses, 5000);
       const after = await ownedBooking(deps, params.id, user);
       return { status: OpenBookingStatuses.includes(after.status) ? 202 : 200, body: checkoutBody(after) };

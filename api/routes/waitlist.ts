@@ -5,7 +5,7 @@ import { newWaitlistId } from '../../core/ids.js';
 import * as bookings from '../../db/bookings.js';
 import * as showtimes from '../../db/showtimes.js';
 import * as waitlist from '../../db/waitlist.js';
-import { cancelSignal, lookAgainSignal, offerCheckoutStart, ShowtimeIdKey, waitlistWorkflowId, type WaitlistInput } from '../../workflows/contracts.js';
+import { cancelMessage, cancelSignal, lookAgainSignal, offerCheckoutStart, ShowtimeIdKey, waitlistWorkflowId, type WaitlistInput } from '../../workflows/contracts.js';
 import type { waitlistWorkflow } from '../../workflows/waitlist.js';
 import type { AppDeps } from '../deps.js';
 import { couldSeatNow } from '../hold-intake.js';
@@ -156,7 +156,7 @@ async function cancelOffer(deps: AppDeps, offer: { entryId: string; userId: numb
       taskQueue: deps.config.TASK_QUEUE,
       workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
       signal: cancelSignal,
-      signalArgs: [{ reason: 'left the waitlist', sentAt: deps.clock.now().toISOString() }],
+      signalArgs: [cancelMessage('left the waitlist', deps.clock.now())],
     })
     .catch((e: unknown) => {
       if (!(e instanceof WorkflowExecutionAlreadyStartedError)) throw e;

@@ -6,6 +6,7 @@ import * as showtimes from '../../../db/showtimes.js';
 import {
   cancelBookingWorkflowId,
   cancelShowtimeWorkflowId,
+  cancelMessage,
   cancelSignal,
   type CancelBookingInput,
   type CancelShowtimeInput,
@@ -91,7 +92,7 @@ export const adminWorkflowActionRoutes = [
       const reason = body.reason ?? 'released by the cinema';
       const handle = deps.temporal.workflow.getHandle(params.id);
       try {
-        await handle.signal(cancelSignal, { reason, sentAt: deps.clock.now().toISOString() });
+        await handle.signal(cancelSignal, cancelMessage(reason, deps.clock.now()));
       } catch (e) {
         if (!(e instanceof WorkflowNotFoundError)) throw e;
         throw conflict("The checkout's workflow is no longer running, so nothing can release its seats from here", {
