@@ -71,8 +71,8 @@ export function signalGroup(pid: number, signal: NodeJS.Signals): void {
  * started): those are listed in `unplanned`.
  */
 export class Supervisor<Name extends string = string> {
-  /** `lastLines`: what a process that died by itself wrote last, read before its restart appends to the same log. */
-  readonly restarts: { name: Name; atMs: number; planned: boolean; lastLines?: string[] }[] = [];
+  /** `lastLines`: what a process that died by itself wrote last, read before its restart appends to the same log (none for a planned death). */
+  readonly restarts: { name: Name; atMs: number; planned: boolean; lastLines: string[] }[] = [];
   private readonly recipes = new Map<Name, ProcessRecipe>();
   private readonly expected = new Set<Name>();
   private timer: NodeJS.Timeout | undefined;
@@ -99,9 +99,9 @@ export class Supervisor<Name extends string = string> {
         if (!this.timer) return;
         const recipe = this.recipes.get(name)!;
         const planned = this.expected.delete(name);
-        const lastLines = planned ? undefined : lastLinesOf(recipe.log, UNPLANNED_LOG_LINES);
+        const lastLines = planned ? [] : lastLinesOf(recipe.log, UNPLANNED_LOG_LINES);
         respawn(recipe, this.pidFileOf(name));
-        this.restarts.push({ name, atMs: Date.now() - this.t0, planned, ...(lastLines ? { lastLines } : {}) });
+        this.restarts.push({ name, atMs: Date.now() - this.t0, planned, lastLines });
       }
       if (this.timer) this.timer = setTimeout(() => void look(), 1000);
     };
@@ -119,6 +119,6 @@ export class Supervisor<Name extends string = string> {
   }
 
   get unplanned(): { name: Name; atMs: number; lastLines: string[] }[] {
-    return this.restarts.filter((r) => !r.planned).map(({ name, atMs, lastLines }) => ({ name, atMs, lastLines: lastLines ?? [] }));
+    return this.restarts.filter((r) => !r.planned).map(({ name, atMs, lastLines }) => ({ name, atMs, lastLines }));
   }
 }

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { MOCK_CARDS } from '../../../payments/mock-provider.js';
 import { ingestPaymentEvent } from '../../../api/payment-events.js';
-import { cancelSignal } from '../../../workflows/contracts.js';
+import { cancelSignal, type CheckoutState } from '../../../workflows/contracts.js';
 import { createTestDeps, type TestDeps } from '../../support/deps.js';
 import { createShowtime, createUser, eventually, seatStatuses, type ShowtimeFixture, type TestUser } from '../../support/fixtures.js';
 import { statementsInProgress } from '../../support/database.js';
@@ -140,13 +140,15 @@ describe('checkout flow (real MySQL, real Temporal)', function () {
   });
 
   /**
-   * The task the deadline wakes decides and acts in one go (local steps), and is
-   * recorded only when it completes. A message that reaches the server while it
-   * runs makes the server refuse its completion, and the task runs again with
-   * the message in view. Here the seat step of that task waits on a row lock the
-   * test holds while a cancel arrives, so the retry provably happens.
+   * Once the deadline's decision is in (the intent's cancellation, an activity),
+   * the next task acts on it with local steps (releasing or confirming the
+   * seats), recorded only when it completes. A message that reaches the server
+   * while it runs makes the server refuse its completion, and the task runs
+   * again with the message in view. Here the seat step of that task waits on a
+   * row lock the test holds while a cancel arrives, so the retry provably
+   * happens. Answers the checkout's result and the steps of its history.
    */
-  async function cancelDuringDeadlineTask(checkoutId: string, seat: number, step: RegExp): Promise<string[]> {
+  async function cancelDuringDeadlineTask(checkoutId: string, seat: number, step: RegExp): Promise<{ final: CheckoutState; steps: string[] }> {
     const lock = deps.ds.createQueryRunner();
     await lock.connect();
     try {
@@ -159,16 +161,15 @@ describe('checkout flow (real MySQL, real Temporal)', function () {
       await lock.rollbackTransaction();
       await lock.release();
     }
-    await deps.temporal.workflow.getHandle(checkoutId).result();
-    return historyStepsMatching(deps.temporal, checkoutId, /^(TIMER_FIRED|WORKFLOW_TASK_FAILED|WORKFLOW_EXECUTION_SIGNALED|WORKFLOW_EXECUTION_COMPLETED)/);
+    const final: CheckoutState = await deps.temporal.workflow.getHandle(checkoutId).result();
+    return { final, steps: await historyStepsMatching(deps.temporal, checkoutId, /^(TIMER_FIRED|WORKFLOW_TASK_FAILED|WORKFLOW_EXECUTION_SIGNALED|WORKFLOW_EXECUTION_COMPLETED)/) };
   }
 
   it('a cancel that arrives while the deadline closes the checkout changes nothing: EXPIRED in the workflow and the booking alike', async () => {
     const seat = show.seatIds[10]!;
     const { checkoutId } = (await hold(alice, [seat])).body;
-    const steps = await cancelDuringDeadlineTask(checkoutId, seat, /FROM show_seats WHERE checkout_id = .* FOR UPDATE/s);
+    const { final, steps } = await cancelDuringDeadlineTask(checkoutId, seat, /FROM show_seats WHERE checkout_id = .* FOR UPDATE/s);
     expect(steps).to.deep.equal(['TIMER_FIRED', 'WORKFLOW_TASK_FAILED', 'WORKFLOW_EXECUTION_SIGNALED cancel', 'WORKFLOW_EXECUTION_COMPLETED']);
-    const final = await deps.temporal.workflow.getHandle(checkoutId).result();
     expect(final).to.include({ status: 'EXPIRED', reason: 'hold expired before payment' });
     expect(await bookingRow(checkoutId)).to.include({ status: 'EXPIRED', reason: 'hold expired before payment' });
     expect((await seatStatuses(deps.ds, [seat]))[0]).to.include({ status: 'available', checkout_id: null });
@@ -181,9 +182,9 @@ describe('checkout flow (real MySQL, real Temporal)', function () {
     const intentId: string = held.body.payment.intentId;
     // The provider took the money; its webhook has not arrived when the hold runs out.
     await deps.ds.query("UPDATE mock_payment_intents SET status = 'succeeded' WHERE id = ?", [intentId]);
-    const steps = await cancelDuringDeadlineTask(checkoutId, seat, /FROM show_seats WHERE id IN .* FOR UPDATE/s);
+    const { final, steps } = await cancelDuringDeadlineTask(checkoutId, seat, /FROM show_seats WHERE id IN .* FOR UPDATE/s);
     expect(steps).to.deep.equal(['TIMER_FIRED', 'WORKFLOW_TASK_FAILED', 'WORKFLOW_EXECUTION_SIGNALED cancel', 'WORKFLOW_EXECUTION_COMPLETED']);
-    expect(await deps.temporal.workflow.getHandle(checkoutId).result()).to.include({ status: 'CONFIRMED' });
+    expect(final).to.include({ status: 'CONFIRMED' });
     expect(await bookingRow(checkoutId)).to.include({ status: 'CONFIRMED' });
     expect((await seatStatuses(deps.ds, [seat]))[0]).to.include({ status: 'booked', checkout_id: checkoutId });
     expect((await deps.payments.getIntent(intentId)).state).to.equal('succeeded');
