@@ -17,7 +17,7 @@ export function createPaymentActivities(deps: ActivityDeps) {
    */
   async function createPaymentIntent(input: { checkoutId: string; amount: number; currency: string }): Promise<PaymentInfo> {
     const ref = await payments.createIntent(input);
-    if (await bookings.awaitPayment(ds, input.checkoutId, ref.intentId, clock.now())) return ref;
+    if (await bookings.awaitPayment(ds, input.checkoutId, ref, clock.now())) return ref;
     const recorded = (await bookings.getState(ds, input.checkoutId))?.intentId;
     if (!recorded || recorded === ref.intentId) return ref;
     await payments.cancelIntent(ref.intentId);

@@ -80,8 +80,11 @@ export type Role = (typeof Roles)[number];
 /** Whether `role` may do what `need` may. */
 export const roleAtLeast = (role: Role, need: Role): boolean => Roles.indexOf(role) >= Roles.indexOf(need);
 
+/** What a deployment takes its payments through (PAYMENTS_PROVIDER). */
 export const PaymentProviders = ['mock', 'stripe'] as const;
-export type PaymentProviderName = (typeof PaymentProviders)[number];
+/** Who holds a payment intent: the deployment's provider, or Marquee itself for a booking that costs nothing (payments/free-provider.ts). */
+export const IntentHolders = [...PaymentProviders, 'free'] as const;
+export type PaymentProviderName = (typeof IntentHolders)[number];
 
 /** Per-seat-type price multipliers in percent of the showtime's base price. */
 export const SeatTypePricePercent: Record<SeatType, number> = {

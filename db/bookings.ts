@@ -154,11 +154,11 @@ export async function transition(
   id: string,
   to: BookingStatus,
   now: Date,
-  set: { reason?: string | null; paymentIntentId?: string } = {},
+  set: { reason?: string | null; payment?: { provider: PaymentProviderName; intentId: string } } = {},
 ): Promise<boolean> {
   const columns: [string, unknown][] = [['status', to], ['updated_at', now]];
   if (set.reason !== undefined) columns.push(['reason', set.reason === null ? null : set.reason.slice(0, 255)]);
-  if (set.paymentIntentId !== undefined) columns.push(['payment_intent_id', set.paymentIntentId]);
+  if (set.payment !== undefined) columns.push(['payment_provider', set.payment.provider], ['payment_intent_id', set.payment.intentId]);
   const from = sourcesOf('booking', to);
   const res = await sql.query(
     `UPDATE bookings SET ${columns.map(([c]) => `${c} = ?`).join(', ')} WHERE id = ? AND status IN (${placeholders(from.length)})`,
@@ -171,9 +171,9 @@ export async function transition(
   return false;
 }
 
-/** The payment intent is created: the checkout now awaits its payment. */
-export const awaitPayment = (sql: Sql, id: string, intentId: string, now: Date): Promise<boolean> =>
-  transition(sql, id, 'AWAITING_PAYMENT', now, { paymentIntentId: intentId });
+/** The payment intent is created: the checkout now awaits its payment, from whoever holds the intent (`free` for a booking that costs nothing). */
+export const awaitPayment = (sql: Sql, id: string, payment: { provider: PaymentProviderName; intentId: string }, now: Date): Promise<boolean> =>
+  transition(sql, id, 'AWAITING_PAYMENT', now, { payment });
 
 export const confirm = (sql: Sql, id: string, now: Date): Promise<boolean> => transition(sql, id, 'CONFIRMED', now, { reason: null });
 

@@ -56,10 +56,11 @@ export interface PaymentProvider {
   refund(intentId: string): Promise<void>;
   /**
    * Pays an intent with a card number on the server (mock cards; Stripe test
-   * payment methods). Returns the resulting event, which the caller ingests
-   * through the same path as a provider webhook.
+   * payment methods; no card for a free booking's intent). Returns the
+   * resulting event, which the caller ingests through the same path as a
+   * provider webhook.
    */
-  payWithTestCard(intentId: string, card: string): Promise<PaymentEventIn>;
+  payWithTestCard(intentId: string, card: string | undefined): Promise<PaymentEventIn>;
 }
 
 /** The codes a provider answers with: an outage, a decline, an unknown intent, a bad card number, a refused request. */

@@ -339,7 +339,7 @@ export class StripeProvider implements PaymentProvider {
    * the outcome (same event id as its webhook, so whichever of the two
    * arrives second is a duplicate). See docs/payments.md.
    */
-  async payWithTestCard(intentId: string, card: string): Promise<PaymentEventIn> {
+  async payWithTestCard(intentId: string, card: string | undefined): Promise<PaymentEventIn> {
     const paymentMethod = this.testPaymentMethod(card);
     if (!this.testMode) throw new PaymentProviderError('Test cards cannot be used with a live Stripe key', false, 'CONFLICT');
     let pi = await this.retrieve(intentId, false);
@@ -371,7 +371,7 @@ export class StripeProvider implements PaymentProvider {
     }
   }
 
-  private testPaymentMethod(card: string): string {
+  private testPaymentMethod(card: string | undefined): string {
     switch (card) {
       case STRIPE_TEST_CARDS.succeeds:
         return 'pm_card_visa';

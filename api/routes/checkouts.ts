@@ -6,7 +6,7 @@ import {
   WorkflowIdReusePolicy,
   WorkflowNotFoundError,
 } from '@temporalio/client';
-import { AppError, conflict, forbidden, notFound } from '../../core/errors.js';
+import { AppError, conflict, forbidden, notFound, validationFailed } from '../../core/errors.js';
 import { getState } from '../../db/bookings.js';
 import { intake, type HoldAsk } from '../hold-intake.js';
 import { assertSeatCount } from '../../core/hold-rules.js';
@@ -239,7 +239,7 @@ export const checkoutRoutes = [
   route({
     method: 'post',
     path: '/checkouts/:id/pay',
-    summary: 'Pay a checkout with a test card (4242 4242 4242 4242 succeeds, 4000 0000 0000 0002 declines)',
+    summary: 'Pay a checkout with a test card (4242 4242 4242 4242 succeeds, 4000 0000 0000 0002 declines); a free one needs no card',
     tags: TAGS,
     auth: 'user',
     params: CheckoutIdParams,
@@ -257,6 +257,9 @@ export const checkoutRoutes = [
         throw conflict('This checkout is not awaiting payment', { status: booking.status });
       }
       if (booking.userId !== user.id) throw forbidden('Only the customer can pay a checkout');
+      if (body.card === undefined && booking.payment.provider !== 'free') {
+        throw validationFailed('A card is required to pay this checkout', { in: 'body', field: 'card' });
+      }
       const event = await deps.payments.payWithTestCard(booking.payment.intentId, body.card);
       await ingestPaymentEvent(deps, event);
       if (event.type === 'payment_intent.payment_failed') {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { BookingStatuses, PaymentProviders, SeatTypes } from '../../core/domain.js';
+import { BookingStatuses, IntentHolders, SeatTypes } from '../../core/domain.js';
 import { CHECKOUT_ID } from '../../core/ids.js';
 import { TicketTypeCodes } from '../../core/pricing.js';
 import { Currency, IntId, Money, Pagination } from './common.js';
@@ -76,7 +76,9 @@ export const CardPaymentBody = z
     card: z
       .string()
       .transform((s) => s.replace(/[\s-]/g, ''))
-      .pipe(z.string().regex(/^\d{12,19}$/, 'must be a card number')),
+      .pipe(z.string().regex(/^\d{12,19}$/, 'must be a card number'))
+      .optional()
+      .meta({ description: 'Required unless the checkout costs nothing (its payment provider is `free`)' }),
   })
   .strict()
   .meta({ id: 'CardPayment' });
@@ -105,7 +107,7 @@ const Discount = z
   .meta({ id: 'Discount' });
 
 const Payment = z
-  .object({ provider: z.enum(PaymentProviders), intentId: z.string(), clientSecret: z.string().optional() })
+  .object({ provider: z.enum(IntentHolders).meta({ description: '`free`: the booking costs nothing, and paying it needs no card' }), intentId: z.string(), clientSecret: z.string().optional() })
   .meta({ id: 'Payment' });
 
 export const Checkout = z

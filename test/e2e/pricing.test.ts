@@ -38,7 +38,9 @@ describe('prices in Chromium: a child ticket and a promo code, through paying, t
     // Row A regular seats at 1000: a child ticket is 700 (70 %).
     show = await createShowtime(deps.ds, { layout: ['RRRRRRRR', 'RRRRRRRR'], basePrice: 1000 });
     buyer = await createUser(deps);
-    await createPromoCode(api, await createUser(deps, 'admin'), { code: 'KIDS20', kind: 'percent', value: 20 });
+    const admin = await createUser(deps, 'admin');
+    await createPromoCode(api, admin, { code: 'KIDS20', kind: 'percent', value: 20 });
+    await createPromoCode(api, admin, { code: 'ONUS', kind: 'percent', value: 100 });
     browser = await chromium.launch({ executablePath: testEnv.chromiumPath, headless: true, args: CHROMIUM_ARGS });
     context = await browser.newContext({ viewport: { width: 1280, height: 900 }, baseURL: api.baseUrl });
     await context.addInitScript(`localStorage.setItem('marquee.token', ${JSON.stringify(buyer.token)})`);
@@ -129,5 +131,31 @@ describe('prices in Chromium: a child ticket and a promo code, through paying, t
     expect(await item.locator('img.qr').first().getAttribute('alt')).to.equal('QR code of the ticket for seat A1');
     await expectAccessible(page, 'My bookings with line items, a discount and QR codes');
     await shot('4-bookings');
+  });
+
+  it('a code that covers the whole booking: no card asked for, the booking confirmed free', async () => {
+    await page.goto(`/#/showtimes/${show.showtimeId}`);
+    await page.reload();
+    await page.waitForSelector('#hall[data-ready="true"]');
+    await page.waitForSelector('#live-status[data-state="live"]');
+    await seatAt('B1').click();
+    await waitUntilTrue(page, `document.getElementById('total')?.textContent === '$10.00'`);
+    await page.fill('#promo-code', 'onus');
+    await page.click('#hold-btn');
+    await page.waitForSelector('#checkout-panel:not([hidden])');
+    expect(await page.textContent('#checkout-total')).to.equal('$0.00');
+    expect(await page.isHidden('#card-fields'), 'no card field').to.equal(true);
+    expect(await page.isVisible('#free-note')).to.equal(true);
+    expect(await page.textContent('#checkout-title')).to.equal('Confirm your seats');
+    expect(await page.textContent('#pay-btn')).to.equal('Confirm free booking');
+    expect(await page.evaluate<string>('document.activeElement?.id ?? ""'), 'focus on the button that books').to.equal('pay-btn');
+    await expectAccessible(page, 'checkout of a free booking');
+    await shot('5-free-checkout');
+
+    await page.click('#pay-btn');
+    await page.waitForSelector('#confirmation:not([hidden])');
+    expect(await page.textContent('#confirmation-text')).to.match(/seats B1 \(adult\), free with promo code ONUS\./);
+    const [booking] = await deps.ds.query("SELECT amount, payment_provider FROM bookings WHERE user_id = ? AND promo_code = 'ONUS' AND status = 'CONFIRMED'", [buyer.id]);
+    expect(booking).to.deep.equal({ amount: 0, payment_provider: 'free' });
   });
 });

@@ -16,7 +16,7 @@ const TABLES = [
   'genres',
   'hall_seats',
   'halls',
-  'mock_payment_intents',
+  'ledger_payment_intents',
   'movie_actors',
   'movie_genres',
   'movies',

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { Redis } from 'ioredis';
 import type { AppDeps } from '../../api/deps.js';
-import { MockProvider } from '../../payments/mock-provider.js';
+import { createPaymentProvider } from '../../payments/index.js';
 import type { Clock } from '../../core/clock.js';
 import { systemClock } from '../../core/clock.js';
 import type { Config } from '../../core/config.js';
@@ -45,7 +45,7 @@ export async function createTestDeps(
     db,
     redis,
     temporal,
-    payments: new MockProvider(db.ds, clock),
+    payments: createPaymentProvider(config, db.ds, clock),
     publisher,
     clock,
     log,

@@ -117,19 +117,19 @@ try {
     // The intent was paid at the provider but its event never came: at the deadline the money wins.
     'paid-at-deadline': async () => {
       const c = await hold([show.seatIds[7]!]);
-      await deps.ds.query("UPDATE mock_payment_intents SET status = 'succeeded' WHERE id = ?", [c.payment.intentId]);
+      await deps.ds.query("UPDATE ledger_payment_intents SET status = 'succeeded' WHERE id = ?", [c.payment.intentId]);
       return c.checkoutId;
     },
     'payment-mismatched': async () => {
       const c = await hold([show.seatIds[8]!]);
-      await deps.ds.query("UPDATE mock_payment_intents SET status = 'succeeded' WHERE id = ?", [c.payment.intentId]);
+      await deps.ds.query("UPDATE ledger_payment_intents SET status = 'succeeded' WHERE id = ?", [c.payment.intentId]);
       await deps.temporal.workflow.getHandle(c.checkoutId).signal(paymentSucceededSignal, { intentId: c.payment.intentId, amount: c.amount + 1 });
       return c.checkoutId;
     },
     'refund-late-payment': async () => {
       const c = await hold([show.seatIds[9]!]);
       await deps.temporal.workflow.getHandle(c.checkoutId).result();
-      await deps.ds.query("UPDATE mock_payment_intents SET status = 'succeeded' WHERE id = ?", [c.payment.intentId]);
+      await deps.ds.query("UPDATE ledger_payment_intents SET status = 'succeeded' WHERE id = ?", [c.payment.intentId]);
       await ingestPaymentEvent(deps, {
         provider: 'mock',
         eventId: `evt_late_${c.checkoutId}`,

@@ -108,7 +108,7 @@ describe('worker crash mid-checkout', function () {
     for (const c of paying) {
       for (const seat of c.seatIds) expect(booked.find((r) => Number(r.id) === seat)!.booking_id).to.equal(c.id);
     }
-    const intents: { checkout_id: string; status: string }[] = await deps.ds.query('SELECT checkout_id, status FROM mock_payment_intents');
+    const intents: { checkout_id: string; status: string }[] = await deps.ds.query('SELECT checkout_id, status FROM ledger_payment_intents');
     expect(intents.map((i) => i.checkout_id).sort()).to.deep.equal([...expected.keys()].sort());
     for (const i of intents) {
       expect(i.status, i.checkout_id).to.equal(expected.get(i.checkout_id) === 'CONFIRMED' ? 'succeeded' : 'canceled');

@@ -181,7 +181,7 @@ describe('checkout flow (real MySQL, real Temporal)', function () {
     const { checkoutId } = held.body;
     const intentId: string = held.body.payment.intentId;
     // The provider took the money; its webhook has not arrived when the hold runs out.
-    await deps.ds.query("UPDATE mock_payment_intents SET status = 'succeeded' WHERE id = ?", [intentId]);
+    await deps.ds.query("UPDATE ledger_payment_intents SET status = 'succeeded' WHERE id = ?", [intentId]);
     const { final, steps } = await cancelDuringDeadlineTask(checkoutId, seat, /FROM show_seats WHERE id IN .* FOR UPDATE/s);
     expect(steps).to.deep.equal(['TIMER_FIRED', 'WORKFLOW_TASK_FAILED', 'WORKFLOW_EXECUTION_SIGNALED cancel', 'WORKFLOW_EXECUTION_COMPLETED']);
     expect(final).to.include({ status: 'CONFIRMED' });
@@ -197,7 +197,7 @@ describe('checkout flow (real MySQL, real Temporal)', function () {
     const intentId: string = held.body.payment.intentId;
     await eventually(async () => (await bookingRow(checkoutId)).status === 'EXPIRED', 10_000);
     // The provider captured the money anyway (it raced the cancellation) and its webhook arrives late.
-    await deps.ds.query("UPDATE mock_payment_intents SET status = 'succeeded' WHERE id = ?", [intentId]);
+    await deps.ds.query("UPDATE ledger_payment_intents SET status = 'succeeded' WHERE id = ?", [intentId]);
     const outcome = await ingestPaymentEvent(deps, {
       provider: 'mock',
       eventId: `evt_late_${checkoutId}`,

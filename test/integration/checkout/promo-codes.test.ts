@@ -83,11 +83,12 @@ describe('promo codes at the hold (real MySQL, real Temporal)', function () {
     expect(shown.body.redemptions, 'a confirmed booking keeps its redemption').to.equal(1);
   });
 
-  it('a discount above the total makes the booking free: amount 0, and it still confirms through the payment', async () => {
+  it('a discount above the total takes it to 0, not below: a free booking, where a card sent anyway is not looked at', async () => {
     await createPromoCode(api, admin, { code: 'FREEBIE', kind: 'fixed', value: 5000 });
     const held = await hold(alice, { promoCode: 'FREEBIE' });
     expect(held.status).to.equal(201);
     expect(held.body).to.deep.include({ amount: 0, discount: { code: 'FREEBIE', amount: 1000 } });
+    expect(held.body.payment.provider, 'free-bookings.test.ts has the rest').to.equal('free');
     const paid = await post(`/checkouts/${held.body.checkoutId}/pay`, alice, { card: MOCK_CARDS.succeeds });
     expect(paid.body).to.include({ status: 'CONFIRMED', amount: 0 });
   });

@@ -64,7 +64,7 @@ describe('state changes are checked against the transition tables (real MariaDB)
 
   it('a confirmed booking cannot be released as expired; repeating a transition already made changes nothing', async () => {
     const id = await held(show.seatIds[1]!);
-    await bookings.awaitPayment(deps.ds, id, 'mpi_x', now());
+    await bookings.awaitPayment(deps.ds, id, { provider: 'mock', intentId: 'mpi_x' }, now());
     await checkouts.confirm(deps.ds, id, show.showtimeId, now());
     expect(await bookings.confirm(deps.ds, id, now()), 'a retried confirm').to.equal(false);
     const err = await refusal(bookings.release(deps.ds, id, 'EXPIRED', 'late timer', now()));

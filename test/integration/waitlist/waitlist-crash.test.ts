@@ -71,7 +71,7 @@ describe('waitlist across a worker crash (SIGKILL mid-offer)', function () {
       [show.showtimeId],
     );
     expect(held.map((s) => [s.id, s.checkout_id])).to.deep.equal(seatIds.map((id) => [id, offerId]));
-    const [{ n }] = await deps.ds.query('SELECT COUNT(*) AS n FROM mock_payment_intents WHERE checkout_id = ?', [offerId]);
+    const [{ n }] = await deps.ds.query('SELECT COUNT(*) AS n FROM ledger_payment_intents WHERE checkout_id = ?', [offerId]);
     expect(Number(n), 'one payment intent for the offer').to.equal(1);
     const emails = await sharedMailCatcher().waitFor(buyer.email);
     expect(emails.map((m) => m.subject).filter((s) => /^Seats held for you/.test(s)), 'one offer email').to.have.length(1);

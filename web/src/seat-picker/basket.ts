@@ -77,7 +77,7 @@ async function holdSeats(): Promise<void> {
   if (r.ok) {
     state.selected.clear();
     state.ticketTypes.clear();
-    startCheckout(r.body, 'Seats held. Pay before the timer runs out.');
+    startCheckout(r.body, isFree(r.body) ? 'Seats held. Confirm your free booking before the timer runs out.' : 'Seats held. Pay before the timer runs out.');
     return;
   }
   if (promoRefused(r.error)) return;
@@ -119,7 +119,11 @@ export function startCheckout(checkout: Checkout, message?: string, focus = true
   clearPromoError();
   renderHeldLines(checkout);
   byId('checkout-total').textContent = money(checkout.amount, checkout.currency);
-  byId('pay-btn').textContent = `Pay ${money(checkout.amount, checkout.currency)}`;
+  const free = isFree(checkout);
+  byId('checkout-title').textContent = free ? 'Confirm your seats' : 'Pay for your seats';
+  byId('pay-btn').textContent = free ? 'Confirm free booking' : `Pay ${money(checkout.amount, checkout.currency)}`;
+  byId('card-fields').hidden = free;
+  byId('free-note').hidden = !free;
   byId('stripe-note').hidden = checkout.payment?.provider !== 'stripe';
   byId('pay-error').textContent = '';
   byId('checkout-panel').hidden = false;
@@ -130,12 +134,18 @@ export function startCheckout(checkout: Checkout, message?: string, focus = true
   tick();
   countdownTimer = setInterval(tick, 250);
   renderBasket();
-  if (focus) byId('card').focus();
+  if (focus) payFocus(checkout).focus();
   if (message) {
     notice(message, 'ok', 5000);
     announce(message);
   }
 }
+
+/** A booking that costs nothing is confirmed without a card. */
+const isFree = (checkout: Checkout): boolean => checkout.payment?.provider === 'free';
+
+/** Where the buyer goes next to pay: the card field, or the confirm button of a free booking. */
+const payFocus = (checkout: Checkout): HTMLElement => (isFree(checkout) ? byId('pay-btn') : byId('card'));
 
 /** This checkout's hold was extended already (the server allows it once). */
 let extended = false;
@@ -158,7 +168,7 @@ async function extendHold(): Promise<void> {
   const text = `Your seats are held ${minutes} more minutes.`;
   notice(text, 'ok', 4000);
   announce(text);
-  byId('card').focus();
+  payFocus(r.body).focus();
 }
 
 function tick(): void {
@@ -214,9 +224,10 @@ export function holdEnded(status: BookingStatus): void {
 async function pay(ev: SubmitEvent): Promise<void> {
   ev.preventDefault();
   if (!state.checkout) return;
+  const free = isFree(state.checkout);
   const card = byId('card', HTMLInputElement).value.trim();
   const payError = byId('pay-error');
-  if (!card) {
+  if (!free && !card) {
     payError.textContent = 'Enter a card number (try 4242 4242 4242 4242).';
     return;
   }
@@ -224,7 +235,7 @@ async function pay(ev: SubmitEvent): Promise<void> {
   payBtn.disabled = true;
   payError.textContent = '';
   const id = state.checkout.checkoutId;
-  let r = await api.payCheckout(id, { card });
+  let r = await api.payCheckout(id, free ? {} : { card });
   // 202: the payment is accepted and the booking is being confirmed.
   for (let i = 0; r.ok && r.status === 202 && i < 20; i++) {
     await new Promise((res) => setTimeout(res, 500));
@@ -261,7 +272,7 @@ function confirmed(booking: Checkout): void {
   const where = st ? `${st.movie.title}, ${whenText(st.startsAt)}, ${st.hall.name}` : '';
   const tickets = booking.lines.map((l) => `${l.label} (${l.ticketTypeName.toLowerCase()})`).join(', ');
   const promo = booking.discount ? ` with promo code ${booking.discount.code}` : '';
-  byId('confirmation-text').textContent = `${where} — seats ${tickets}, ${money(booking.amount, booking.currency)} paid${promo}.`;
+  byId('confirmation-text').textContent = `${where} — seats ${tickets}, ${isFree(booking) ? 'free' : `${money(booking.amount, booking.currency)} paid`}${promo}.`;
   byId('confirmation-ref').textContent = booking.checkoutId;
   const confirmation = byId('confirmation');
   confirmation.hidden = false;
