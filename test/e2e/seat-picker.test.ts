@@ -280,6 +280,34 @@ describe('seat picker in Chromium: two browsers on one showtime', function () {
     await expectStatus(pageB, x, 'available');
   });
 
+  it('a hold and a confirmation stay with their showtime: another one shows its own seat picking, and the hold is back on return', async () => {
+    const other = await createShowtime(deps.ds, { layout: ['RRRR', 'RRRR'], basePrice: 900 });
+    const x = show.seatIds[11]!; // B4
+    await openShowtime(pageA);
+    await seat(pageA, x).click();
+    await pageA.click('#hold-btn');
+    await pageA.waitForSelector('#checkout-panel:not([hidden])');
+
+    const visible = (page: Page) => page.evaluate<string[]>(`['selection-panel', 'checkout-panel', 'confirmation'].filter((id) => !document.getElementById(id).hidden)`);
+    const openOther = async () => {
+      await pageA.goto(`/#/showtimes/${other.showtimeId}`);
+      await pageA.waitForSelector(`#hall[data-ready="true"] .seat[data-seat-id="${other.seatIds[0]}"]`);
+    };
+    await openOther();
+    expect(await visible(pageA), 'another showtime, with the hold open on the first').to.deep.equal(['selection-panel']);
+
+    await openShowtime(pageA);
+    await pageA.waitForSelector('#checkout-panel:not([hidden])');
+    expect(await pageA.locator('#held-list li').allTextContents()).to.deep.equal(['B4 · Adult$10.00']);
+    await pageA.fill('#card', '4242 4242 4242 4242');
+    await pageA.click('#pay-btn');
+    await pageA.waitForSelector('#confirmation:not([hidden])');
+
+    await openOther();
+    expect(await visible(pageA), 'another showtime, after booking on the first').to.deep.equal(['selection-panel']);
+    await expectAccessible(pageA, 'another showtime after a booking');
+  });
+
   it('a visitor registers inline when holding, and the hold goes through', async () => {
     await openShowtime(pageB);
     const page = await signedIn(null, { width: 1024, height: 800 });

@@ -195,6 +195,19 @@ function tick(): void {
   }, 800);
 }
 
+/**
+ * Leaving the showtime: its hold (which the server keeps, and which is shown
+ * again on return) and its confirmation are no longer on screen, so another
+ * showtime's page starts with its own seat picking.
+ */
+export function closeBasket(): void {
+  stopCountdown();
+  state.checkout = null;
+  state.mine.clear();
+  byId('checkout-panel').hidden = true;
+  byId('confirmation').hidden = true;
+}
+
 /** Hides the card form; focus that was in it goes back to the seat map rather than being lost. */
 function hideCheckoutPanel(): void {
   const panel = byId('checkout-panel');
