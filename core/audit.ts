@@ -2,7 +2,7 @@
  * The vocabulary of the audit trail (db/audit.ts): the resources an admin
  * changes and the actions recorded on each. An action is `<resource>.<verb>`.
  */
-export const AuditResources = ['movie', 'genre', 'actor', 'hall', 'showtime', 'booking', 'user'] as const;
+export const AuditResources = ['movie', 'genre', 'actor', 'hall', 'showtime', 'booking', 'user', 'promo-code', 'ticket-type'] as const;
 export type AuditResource = (typeof AuditResources)[number];
 
 export const AuditActions = [
@@ -22,9 +22,14 @@ export const AuditActions = [
   'showtime.update',
   'showtime.delete',
   'showtime.cancel',
+  'showtime.ticket-types',
   'booking.cancel',
   'booking.release',
   'user.role',
+  'promo-code.create',
+  'promo-code.update',
+  'promo-code.delete',
+  'ticket-type.update',
 ] as const satisfies readonly `${AuditResource}.${string}`[];
 export type AuditAction = (typeof AuditActions)[number];
 

@@ -40,6 +40,7 @@ describe('admin: ticket types, showtime overrides, promo codes, revenue by ticke
     overrideRules: await deps.ds.query('SELECT * FROM showtime_ticket_rules ORDER BY showtime_id, ticket_type, seat_type'),
     codes: await deps.ds.query('SELECT * FROM promo_codes ORDER BY id'),
     scopes: await deps.ds.query('SELECT * FROM promo_code_movies ORDER BY promo_code_id, movie_id'),
+    audit: await deps.ds.query('SELECT COUNT(*) AS n FROM audit_log'),
   });
   const expectRefused = async (res: { status: number; body: { error: { code: string; message: string } } }, status: number, code: string) => {
     expect(res.status, JSON.stringify(res.body)).to.equal(status);
@@ -192,6 +193,8 @@ describe('admin: ticket types, showtime overrides, promo codes, revenue by ticke
       const deactivated = await call('DELETE', `/admin/promo-codes/${used.id}`);
       expect(deactivated.status).to.equal(200);
       expect(deactivated.body).to.deep.include({ id: used.id, code: 'USED', active: false, redemptions: 1 });
+      const [entry] = await deps.ds.query("SELECT action, changes FROM audit_log WHERE resource_type = 'promo-code' AND resource_id = ? ORDER BY id DESC LIMIT 1", [String(used.id)]);
+      expect({ action: entry.action, changes: JSON.parse(entry.changes) }).to.deep.equal({ action: 'promo-code.delete', changes: { code: 'USED', outcome: 'deactivated' } });
       const refused = await call('POST', '/checkouts', { showtimeId: show.showtimeId, seatIds: [show.seatIds[2]], promoCode: 'USED' }, customer);
       expect(refused.status).to.equal(422);
       expect(refused.body.error.details).to.deep.equal({ code: 'USED', reason: 'unknown' });

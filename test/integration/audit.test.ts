@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { fixedClock } from '../support/clock.js';
 import { createTestDeps, type TestDeps } from '../support/deps.js';
-import { createUser, type TestUser } from '../support/fixtures.js';
+import { createShowtime, createUser, type TestUser } from '../support/fixtures.js';
 import { startTestApi, type HttpReply, type TestApi } from '../support/http.js';
 
 /**
@@ -164,6 +164,40 @@ describe('audit trail of admin actions', function () {
     n = await entryCount();
     ok(await adm('DELETE', `/admin/halls/${hall.id}`), 204);
     expect(await lastEntry(n)).to.deep.include({ action: 'hall.delete', changes: { name: 'Audit Hall 2', layout: ['RRV'] } });
+  });
+
+  it('records prices: promo codes created, changed and deleted, a default ticket type changed, a showtime’s own ticket types', async () => {
+    let n = await entryCount();
+    const code = ok(await adm('POST', '/admin/promo-codes', { code: 'winter5', kind: 'percent', value: 5, perUserLimit: 1 }), 201);
+    const created = await lastEntry(n);
+    expect(created).to.deep.include({ action: 'promo-code.create', resource: { type: 'promo-code', id: String(code.body.id) } });
+    expect(created.changes).to.deep.include({ code: 'WINTER5', kind: 'percent', value: 5, perUserLimit: 1, maxRedemptions: null, active: true });
+
+    n = await entryCount();
+    ok(await adm('PATCH', `/admin/promo-codes/${code.body.id}`, { value: 10, perUserLimit: 1, validUntil: '2027-01-01T00:00:00Z' }));
+    expect((await lastEntry(n)).changes).to.deep.equal({ value: { from: 5, to: 10 }, validUntil: { from: null, to: '2027-01-01T00:00:00.000Z' } });
+    n = await entryCount();
+    ok(await adm('PATCH', `/admin/promo-codes/${code.body.id}`, { value: 10 }));
+    expect(await entryCount(), 'a change to what it already is writes nothing').to.equal(n);
+
+    ok(await adm('DELETE', `/admin/promo-codes/${code.body.id}`), 204);
+    expect(await lastEntry(n)).to.deep.include({ action: 'promo-code.delete', changes: { code: 'WINTER5', outcome: 'deleted' } });
+
+    n = await entryCount();
+    ok(await adm('PATCH', '/admin/ticket-types/child', { rules: { regular: { kind: 'percent', value: 60 } } }));
+    const typeEntry = await lastEntry(n);
+    expect(typeEntry).to.deep.include({ action: 'ticket-type.update', resource: { type: 'ticket-type', id: 'child' } });
+    expect(typeEntry.changes).to.have.keys('rules');
+    expect((typeEntry.changes.rules as { to: Record<string, unknown> }).to.regular).to.deep.equal({ kind: 'percent', value: 60 });
+
+    const show = await createShowtime(deps.ds);
+    n = await entryCount();
+    ok(await adm('PUT', `/admin/showtimes/${show.showtimeId}/ticket-types`, { overrides: [{ code: 'senior', onSale: false }] }));
+    const showEntry = await lastEntry(n);
+    expect(showEntry).to.deep.include({ action: 'showtime.ticket-types', resource: { type: 'showtime', id: String(show.showtimeId) } });
+    expect(showEntry.changes).to.have.keys('senior');
+    const senior = showEntry.changes.senior as { from: { onSale: boolean }; to: { onSale: boolean } };
+    expect([senior.from.onSale, senior.to.onSale], 'senior taken off sale for this showtime').to.deep.equal([true, false]);
   });
 
   it('a refused change and a change that changes nothing leave no entry', async () => {

@@ -1,3 +1,4 @@
+import { changedFields } from '../../../core/audit.js';
 import { conflict, notFound, unprocessable, validationFailed } from '../../../core/errors.js';
 import { normalizePromoCode } from '../../../core/pricing.js';
 import * as promos from '../../../db/promo-codes.js';
@@ -6,7 +7,7 @@ import type { AppDeps } from '../../deps.js';
 import { route } from '../../route.js';
 import { IdParams } from '../../schemas/common.js';
 import { PromoCodeCreateBody, PromoCodePage, PromoCodePatchBody, PromoCodeQuery, PromoCodeSchema } from '../../schemas/pricing.js';
-import { errorReply, tags } from './support.js';
+import { audited, errorReply, tags } from './support.js';
 
 /**
  * Promo codes (docs/pricing.md). Changes take the code's row lock, the lock
@@ -43,6 +44,13 @@ async function assertScopeExists(tx: Sql, f: promos.PromoCodeFields): Promise<vo
   }
 }
 
+/** A code's scope lists are sets: the order they were sent in is no change. */
+const asSets = (f: promos.PromoCodeFields): promos.PromoCodeFields => ({
+  ...f,
+  movieIds: [...f.movieIds].sort((a, b) => a - b),
+  showtimeIds: [...f.showtimeIds].sort((a, b) => a - b),
+});
+
 const duplicate = (code: string) => conflict(`A promo code ${code} exists already`, { field: 'code', code });
 
 async function saved(deps: AppDeps, id: number) {
@@ -64,7 +72,8 @@ export const adminPromoCodeRoutes = [
       409: errorReply('A code with this text exists (codes are case-insensitive)'),
       422: errorReply('A movie or showtime of the scope does not exist'),
     },
-    handler: async ({ body }, deps) => {
+    handler: async (input, deps) => {
+      const { body } = input;
       const fields: promos.PromoCodeFields = {
         code: normalizePromoCode(body.code),
         kind: body.kind,
@@ -79,7 +88,9 @@ export const adminPromoCodeRoutes = [
       };
       const id = await inTransaction(deps.ds, async (tx) => {
         await assertScopeExists(tx, fields);
-        return promos.create(tx, fields, deps.clock.now());
+        const created = await promos.create(tx, fields, deps.clock.now());
+        await audited(tx, deps, input, { action: 'promo-code.create', resourceId: created, changes: { ...fields } });
+        return created;
       }).catch((e: unknown) => {
         throw isDuplicateKey(e) ? duplicate(fields.code) : e;
       });
@@ -126,7 +137,8 @@ export const adminPromoCodeRoutes = [
       409: errorReply('Another code has this text'),
       422: errorReply('A movie or showtime of the scope does not exist'),
     },
-    handler: async ({ params, body }, deps) => {
+    handler: async (input, deps) => {
+      const { params, body } = input;
       await inTransaction(deps.ds, async (tx) => {
         const current = await promos.lockById(tx, params.id);
         if (!current) throw notFound('promo code', params.id);
@@ -149,7 +161,10 @@ export const adminPromoCodeRoutes = [
         ];
         if (issues.length > 0) throw validationFailed('Invalid body', { in: 'body', issues });
         await assertScopeExists(tx, fields);
+        const changes = changedFields(asSets(current), asSets(fields));
+        if (Object.keys(changes).length === 0) return;
         await promos.update(tx, params.id, fields, deps.clock.now());
+        await audited(tx, deps, input, { action: 'promo-code.update', resourceId: params.id, changes });
       }).catch((e: unknown) => {
         throw isDuplicateKey(e) ? duplicate(normalizePromoCode(body.code ?? '')) : e;
       });
@@ -168,16 +183,17 @@ export const adminPromoCodeRoutes = [
       200: { description: 'Deactivated: bookings redeemed it, so it stays (active false) and is refused as unknown from now on', schema: PromoCodeSchema },
       204: { description: 'Deleted: it was never redeemed' },
     },
-    handler: async ({ params }, deps) => {
+    handler: async (input, deps) => {
+      const { params } = input;
       const outcome = await inTransaction(deps.ds, async (tx) => {
         const current = await promos.lockById(tx, params.id);
         if (!current) throw notFound('promo code', params.id);
-        if (await promos.everRedeemed(tx, params.id)) {
-          await promos.update(tx, params.id, { ...current, active: false }, deps.clock.now());
-          return 'deactivated' as const;
-        }
-        await promos.remove(tx, params.id);
-        return 'deleted' as const;
+        const redeemed = await promos.everRedeemed(tx, params.id);
+        if (redeemed) await promos.update(tx, params.id, { ...current, active: false }, deps.clock.now());
+        else await promos.remove(tx, params.id);
+        const outcome = redeemed ? ('deactivated' as const) : ('deleted' as const);
+        await audited(tx, deps, input, { action: 'promo-code.delete', resourceId: params.id, changes: { code: current.code, outcome } });
+        return outcome;
       });
       return outcome === 'deleted' ? { status: 204 } : { body: await saved(deps, params.id) };
     },

@@ -1,3 +1,4 @@
+import { changedFields } from '../../../core/audit.js';
 import { SeatTypes } from '../../../core/domain.js';
 import { notFound, unprocessable } from '../../../core/errors.js';
 import { BASE_TICKET_TYPE, effectiveTicketTypes, TicketTypeNames, type EffectiveTicketType, type SeatTypeRules, type TicketTypeCode } from '../../../core/pricing.js';
@@ -18,7 +19,7 @@ import {
 } from '../../schemas/pricing.js';
 import { ReportRangeQuery } from '../../schemas/reports.js';
 import { reportRange } from './reports.js';
-import { errorReply, tags } from './support.js';
+import { audited, errorReply, tags } from './support.js';
 
 /**
  * Ticket types (docs/pricing.md): the default set, a showtime's overrides of
@@ -40,6 +41,10 @@ async function showtimeTypes(sql: Sql, showtimeId: number) {
   const items = (await ticketTypes.effectiveFor(sql, showtimeId)).map((t) => ({ ...typeView(t), overridden: t.overridden }));
   return { showtimeId, items };
 }
+
+/** Each ticket type's sale and rules by code: what the audit trail compares before and after a change. */
+const byCode = (types: { code: TicketTypeCode; onSale: boolean; rules: Record<string, unknown> }[]) =>
+  Object.fromEntries(types.map((t) => [t.code, { onSale: t.onSale, rules: t.rules }]));
 
 /** 422 for a change adult cannot take: it is the base, on sale at the seat's own price. */
 function assertAdultUnchanged(code: TicketTypeCode, change: { onSale?: boolean | undefined; rules?: SeatTypeRules | undefined }): void {
@@ -72,9 +77,15 @@ export const adminTicketTypeRoutes = [
       200: { description: 'The ticket type; holds from now on use it (bookings keep their prices)', schema: TicketTypeSchema },
       422: errorReply('Adult cannot be taken off sale or given rules'),
     },
-    handler: async ({ params, body }, deps) => {
+    handler: async (input, deps) => {
+      const { params, body } = input;
       assertAdultUnchanged(params.code, body);
-      await inTransaction(deps.ds, (tx) => ticketTypes.updateDefault(tx, params.code, body));
+      await inTransaction(deps.ds, async (tx) => {
+        const before = byCode((await defaultSet(tx)).map(typeView));
+        await ticketTypes.updateDefault(tx, params.code, body);
+        const changes = changedFields(before[params.code]!, byCode((await defaultSet(tx)).map(typeView))[params.code]!);
+        if (Object.keys(changes).length > 0) await audited(tx, deps, input, { action: 'ticket-type.update', resourceId: params.code, changes });
+      });
       return { body: typeView((await defaultSet(deps.ds)).find((t) => t.code === params.code)!) };
     },
   }),
@@ -105,12 +116,16 @@ export const adminTicketTypeRoutes = [
       200: { description: 'The ticket types now in effect for the showtime', schema: ShowtimeTicketTypes },
       422: errorReply('Adult cannot be overridden'),
     },
-    handler: async ({ params, body }, deps) => {
+    handler: async (input, deps) => {
+      const { params, body } = input;
       for (const o of body.overrides) assertAdultUnchanged(o.code, o);
       const overrides = body.overrides.filter((o) => o.code !== BASE_TICKET_TYPE).map((o) => ({ code: o.code, onSale: o.onSale, rules: o.rules ?? {} }));
       await inTransaction(deps.ds, async (tx) => {
         if (!(await showtimes.exists(tx, params.id))) throw notFound('showtime', params.id);
+        const before = byCode((await showtimeTypes(tx, params.id)).items);
         await ticketTypes.replaceOverrides(tx, params.id, overrides);
+        const changes = changedFields(before, byCode((await showtimeTypes(tx, params.id)).items));
+        if (Object.keys(changes).length > 0) await audited(tx, deps, input, { action: 'showtime.ticket-types', resourceId: params.id, changes });
       });
       return { body: await showtimeTypes(deps.ds, params.id) };
     },

@@ -35,6 +35,7 @@ export function changesText(changes: Record<string, unknown>): string {
 function resourceCell(e: AuditEntry): Node | string {
   const text = `${resourceText[e.resource.type]} ${e.resource.id}`;
   if (e.resource.type === 'booking') return el('a', { text, attrs: { href: `#/bookings/${e.resource.id}` } });
+  if (e.resource.type === 'promo-code' && e.action !== 'promo-code.delete') return el('a', { text, attrs: { href: '#/promo-codes' } });
   if (e.resource.type === 'hall' && e.action !== 'hall.delete') return el('a', { text, attrs: { href: `#/halls/${e.resource.id}` } });
   return text;
 }

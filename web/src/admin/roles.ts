@@ -35,5 +35,7 @@ export const resourceText: Record<AuditResource, string> = {
   showtime: 'showtime',
   booking: 'booking',
   user: 'user',
+  'promo-code': 'promo code',
+  'ticket-type': 'ticket type',
 };
 export const auditResources = (): AuditResource[] => Object.keys(resourceText) as AuditResource[];
