@@ -18,12 +18,14 @@ import { issueToken } from '../api/auth.js';
 import { createTestDeps } from '../test/support/deps.js';
 import { testEnv } from '../test/support/env.js';
 import { startLiveTestApi } from '../test/support/live.js';
+import { waitUntilTrue } from '../test/support/page-wait.js';
 import { startTestWorker } from '../test/support/worker.js';
 
 const OUT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../docs/img');
 const log = (line: string) => process.stdout.write(`${line}\n`);
 
-const deps = await createTestDeps('console_shots', { config: { TEMPORAL_UI_URL: 'http://localhost:8233', HOLD_TTL_SECONDS: '3600' } });
+// TRUST_PROXY: each customer registers from an X-Forwarded-For address of its own (the registration limit counts per client address).
+const deps = await createTestDeps('console_shots', { config: { TEMPORAL_UI_URL: 'http://localhost:8233', HOLD_TTL_SECONDS: '3600', TRUST_PROXY: '1' } });
 const worker = await startTestWorker(deps);
 const api = await startLiveTestApi(deps);
 try {
@@ -34,13 +36,20 @@ try {
   const customers = await Promise.all(
     people.map(async (name, i) => {
       const email = `${name.split(' ')[0]!.toLowerCase()}@example.com`;
-      // Each from its own address: the registration limit counts per client address.
       const res = await api.request('POST', '/api/v1/auth/register', { body: { email, password: 'popcorn-and-7', name }, headers: { 'x-forwarded-for': `2001:db8::${i + 1}` } });
       return { id: res.body.user.id as number, token: res.body.token as string };
     }),
   );
 
-  // Sales over the next days: most showtimes sell a few seats, some many; one booking is refunded, one hold stays open.
+  for (const code of [
+    { code: 'SUMMER10', kind: 'percent', value: 10, maxRedemptions: 500, perUserLimit: 1 },
+    { code: 'STUDENT5', kind: 'fixed', value: 500 },
+    { code: 'PREMIERE', kind: 'percent', value: 100, maxRedemptions: 20, validUntil: new Date(Date.now() + 7 * 86_400_000).toISOString() },
+  ]) {
+    await api.request('POST', '/api/v1/admin/promo-codes', { token: adminToken, body: code });
+  }
+
+  // Sales over the next days: most showtimes sell a few seats, some many (every fourth sale with SUMMER10); one booking is refunded, one hold stays open.
   const { items: shows } = (await api.request('GET', '/api/v1/admin/showtimes?status=scheduled&limit=100', { token: adminToken })).body;
   const booked: string[] = [];
   for (const [i, show] of (shows as { id: number; startsAt: string }[]).entries()) {
@@ -52,7 +61,8 @@ try {
       const buyer = customers[(i + n) % customers.length]!;
       const seats = free.splice((i * 5 + n * 11) % Math.max(1, free.length - 4), 1 + ((i + n) % 4)).map((s) => s.id);
       if (seats.length === 0) break;
-      const held = await api.request('POST', '/api/v1/checkouts', { token: buyer.token, body: { showtimeId: show.id, seatIds: seats } });
+      const promo = n % 4 === 1 ? { promoCode: 'SUMMER10' } : {};
+      const held = await api.request('POST', '/api/v1/checkouts', { token: buyer.token, body: { showtimeId: show.id, seatIds: seats, ...promo } });
       if (held.status !== 201) continue;
       if (n === sales - 1 && i % 5 === 1) continue; // left open: a hold
       await api.request('POST', `/api/v1/checkouts/${held.body.checkoutId}/pay`, { token: buyer.token, body: { card: MOCK_CARDS.succeeds } });
@@ -91,7 +101,7 @@ try {
       await desktop.waitForSelector('#preview-hall[data-ready="true"]');
       await desktop.fill('#hall-name', 'Studio 4');
       await desktop.fill('#layout-text', ['AARRRR.RRRRAA', 'RRRRRR.RRRRRR', 'RRRRRR.RRRRRR', 'PPPPPP.PPPPPP', 'PPPPPP.PPPPPP', 'VVVVV...VVVVV'].join('\n'));
-      await desktop.waitForFunction(`document.querySelectorAll('#preview-hall .seat').length === 70`);
+      await waitUntilTrue(desktop, `document.querySelectorAll('#preview-hall .seat').length === 70`);
       await shot(desktop, 'hall-designer');
 
       await desktop.goto('/admin#/bookings?status=CONFIRMED');
@@ -111,6 +121,10 @@ try {
       await desktop.goto('/admin#/audit');
       await desktop.waitForSelector('#audit-table tbody tr');
       await shot(desktop, 'audit');
+
+      await desktop.goto('/admin#/promo-codes');
+      await desktop.waitForSelector('#promo-table tbody tr code');
+      await shot(desktop, 'promo-codes');
 
       await desktop.goto('/admin#/users');
       await desktop.waitForSelector('#users-table select');

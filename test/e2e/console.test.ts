@@ -320,6 +320,61 @@ describe('operators’ console in Chromium', function () {
     ]);
   });
 
+  it('creates promo codes (a wrong one explained, nothing saved), deactivates one, deletes one nobody redeemed, and keeps a redeemed one deactivated', async () => {
+    const page = await pages.open(admin, { width: 1280, height: 900 });
+    await page.goto('/admin#/promo-codes');
+    await page.waitForSelector('#promo-table tbody tr');
+    const codeRow = async (code: string) => (await deps.ds.query('SELECT kind, value, max_redemptions, per_user_limit, active FROM promo_codes WHERE code = ?', [code]))[0];
+    const noticeSays = (text: string) => waitUntilTrue(page, `(document.getElementById('notice')?.textContent ?? '').includes(${JSON.stringify(text)})`);
+    const rowText = (code: string) => page.locator('#promo-table tbody tr', { hasText: code }).innerText();
+
+    await page.fill('#promo-form [name=code]', 'summer');
+    await page.fill('#promo-form [name=value]', '150');
+    await page.click('#promo-form button[type=submit]');
+    await waitUntilTrue(page, `/1–100/.test(document.getElementById('promo-error')?.textContent ?? '')`);
+    expect(await codeRow('SUMMER'), 'a refused code is not saved').to.equal(undefined);
+
+    await page.fill('#promo-form [name=value]', '15');
+    await page.fill('#promo-form [name=maxRedemptions]', '100');
+    await page.fill('#promo-form [name=perUserLimit]', '1');
+    await page.click('#promo-form button[type=submit]');
+    await noticeSays('SUMMER is created: 15 % off.');
+    expect(await page.textContent('#promo-error')).to.equal('');
+    expect(await codeRow('SUMMER')).to.deep.equal({ kind: 'percent', value: 15, max_redemptions: 100, per_user_limit: 1, active: 1 });
+    expect(await rowText('SUMMER')).to.match(/15 % off[\s\S]*always[\s\S]*every showtime[\s\S]*0 of 100[\s\S]*1[\s\S]*active/);
+
+    await page.fill('#promo-form [name=code]', 'fiveoff');
+    await page.selectOption('#promo-form [name=kind]', 'fixed');
+    await page.fill('#promo-form [name=value]', '5.00');
+    await page.click('#promo-form button[type=submit]');
+    await noticeSays('FIVEOFF is created: 5.00 off.');
+    expect(await codeRow('FIVEOFF')).to.deep.include({ kind: 'fixed', value: 500, max_redemptions: null, per_user_limit: null });
+    await expectAccessible(page, 'the promo codes');
+    await shot(page, 'promo-codes');
+
+    // A buyer redeems FIVEOFF: from now on it can only be deactivated.
+    const show = await createShowtime(deps.ds);
+    const buyer = await createUser(deps);
+    const held = await api.request('POST', '/api/v1/checkouts', { token: buyer.token, body: { showtimeId: show.showtimeId, seatIds: [show.seatIds[0]], promoCode: 'FIVEOFF' } });
+    expect(held.status, JSON.stringify(held.body)).to.equal(201);
+
+    await page.click('button[aria-label="Deactivate SUMMER"]');
+    await noticeSays('SUMMER is inactive');
+    expect((await codeRow('SUMMER')).active).to.equal(0);
+    expect(await rowText('SUMMER')).to.match(/inactive/);
+
+    await page.click('button[aria-label="Delete SUMMER"]');
+    await page.click('#confirm-ok');
+    await noticeSays('SUMMER is deleted.');
+    expect(await codeRow('SUMMER')).to.equal(undefined);
+
+    await page.click('button[aria-label="Delete FIVEOFF"]');
+    await page.click('#confirm-ok');
+    await noticeSays('FIVEOFF was redeemed, so it is kept, deactivated.');
+    expect(await codeRow('FIVEOFF')).to.deep.include({ active: 0 });
+    expect(await rowText('FIVEOFF')).to.match(/1[\s\S]*inactive/);
+  });
+
   it('grants the staff role to a user on a tablet; the change is in the audit trail', async () => {
     const user = await createUser(deps);
     const page = await pages.open(admin, { width: 820, height: 1180 });

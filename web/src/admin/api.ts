@@ -18,6 +18,11 @@ import type {
   LayoutPreviewRequest,
   LayoutRules,
   OccupancyByDayReport,
+  PromoCode,
+  PromoCodeInput,
+  PromoCodePage,
+  PromoCodePatch,
+  PromoCodeQuery,
   OccupancyReport,
   PopularReport,
   RevenueReport,
@@ -80,6 +85,12 @@ export function createAdminClient(opts: ApiClientOptions) {
     cancelBooking: (bookingId: string, body: AdminAction) => request<AdminBookingDetail>('POST', `/admin/bookings/${id(bookingId)}/cancel`, body),
     /** 200: released; 202: the workflow is still releasing. */
     releaseBooking: (bookingId: string, body: AdminAction) => request<AdminBookingDetail>('POST', `/admin/bookings/${id(bookingId)}/release`, body),
+
+    promoCodes: (query: Search<PromoCodeQuery>) => request<PromoCodePage>('GET', `/admin/promo-codes${queryString(query)}`),
+    createPromoCode: (body: PromoCodeInput) => request<PromoCode>('POST', '/admin/promo-codes', body),
+    updatePromoCode: (promoId: number, body: PromoCodePatch) => request<PromoCode>('PATCH', `/admin/promo-codes/${id(promoId)}`, body),
+    /** 204: deleted; 200: it was redeemed, so it is kept, deactivated (the body). */
+    deletePromoCode: (promoId: number) => request<PromoCode | null>('DELETE', `/admin/promo-codes/${id(promoId)}`),
 
     users: (query: Search<UserQuery>) => request<UserPage>('GET', `/admin/users${queryString(query)}`),
     setRole: (userId: number, body: RoleChange) => request<UserEnvelope>('PUT', `/admin/users/${id(userId)}/role`, body),

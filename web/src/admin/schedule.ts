@@ -9,7 +9,7 @@ import { errorText, issuesText, type ApiError, type ApiResult } from '../lib/api
 import type { Showtime } from '../lib/api-types.js';
 import { byId, el } from '../lib/dom.js';
 import { announce, notice } from '../lib/feedback.js';
-import { dayKey, money, plural, timeText } from '../lib/format.js';
+import { dayKey, fromLocalInput, money, plural, timeText } from '../lib/format.js';
 import { confirmAction } from './dialog.js';
 import { admin } from './session.js';
 import type { Hall } from './types.js';
@@ -24,9 +24,8 @@ const state = {
   refused: null as Refused | null,
 };
 
-/** A datetime-local value (local time, minutes) for an instant, and back. */
+/** A datetime-local value (local time, minutes) for an instant. */
 const localInput = (d: Date): string => `${dayKey(d)}T${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
-const fromLocalInput = (value: string): string | null => (value ? new Date(value).toISOString() : null);
 
 function go(params: { hall?: number; week?: Date }): void {
   const hall = params.hall ?? state.hallId;

@@ -22,6 +22,7 @@ import type {
   UserQuery as UserQuerySchema,
 } from '../../../api/schemas/admin.js';
 import type { AuditPage as AuditPageSchema, AuditQuery as AuditQuerySchema } from '../../../api/schemas/audit.js';
+import type { PromoCodeCreateBody, PromoCodePage as PromoCodePageSchema, PromoCodePatchBody, PromoCodeQuery as PromoCodeQuerySchema, PromoCodeSchema } from '../../../api/schemas/pricing.js';
 import type { AdminBooking as AdminBookingSchema, AdminBookingListQuery, ShowtimeCancelled as ShowtimeCancelledSchema, CancelBody } from '../../../api/schemas/checkout.js';
 import type { page } from '../../../api/schemas/common.js';
 import type {
@@ -56,6 +57,12 @@ export type AdminAction = z.input<typeof AdminActionBody>;
 export type UserQuery = Partial<z.output<typeof UserQuerySchema>>;
 export type UserPage = z.output<typeof UserPageSchema>;
 export type RoleChange = z.input<typeof RoleBody>;
+
+export type PromoCode = z.output<typeof PromoCodeSchema>;
+export type PromoCodePage = z.output<typeof PromoCodePageSchema>;
+export type PromoCodeQuery = Partial<z.output<typeof PromoCodeQuerySchema>>;
+export type PromoCodeInput = z.input<typeof PromoCodeCreateBody>;
+export type PromoCodePatch = z.input<typeof PromoCodePatchBody>;
 
 export type AuditQuery = Partial<z.output<typeof AuditQuerySchema>>;
 export type AuditPage = z.output<typeof AuditPageSchema>;

@@ -12,6 +12,9 @@ export function money(minor: number, currency = 'USD'): string {
   return f.format(minor / 100);
 }
 
+/** A datetime-local input's value (local time) as an instant; null when empty. */
+export const fromLocalInput = (value: string): string | null => (value ? new Date(value).toISOString() : null);
+
 /** YYYY-MM-DD of the local day. */
 export const dayKey = (d: Date): string => d.toLocaleDateString('en-CA');
 
