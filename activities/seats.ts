@@ -80,6 +80,7 @@ export function createSeatActivities(deps: ActivityDeps, deliver: DeliverMail) {
       idempotencyKey: input.idempotencyKey,
       provider: deps.payments.name,
       currency: showtime.currency,
+      minimumCharge: deps.payments.minimumCharge(showtime.currency),
       heldUntil: new Date(now.getTime() + settings.HOLD_TTL_SECONDS * 1000),
       now,
       limits: { perUser: settings.MAX_OPEN_CHECKOUTS_PER_USER, perShowtime: settings.MAX_OPEN_CHECKOUTS_PER_SHOWTIME },

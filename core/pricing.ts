@@ -167,7 +167,7 @@ export function applyDiscount(lines: readonly PriceLine[], discount: number): { 
 }
 
 /** Why a promo code does not apply; `details.reason` of PROMO_CODE_INVALID. */
-export const PromoRefusalReasons = ['unknown', 'not-yet-valid', 'expired', 'not-applicable', 'exhausted', 'per-user-limit'] as const;
+export const PromoRefusalReasons = ['unknown', 'not-yet-valid', 'expired', 'not-applicable', 'exhausted', 'per-user-limit', 'below-minimum-charge'] as const;
 export type PromoRefusalReason = (typeof PromoRefusalReasons)[number];
 
 /** How customers type codes: letters, digits, `-` and `_`, 3–32 characters, any case. */
@@ -220,7 +220,14 @@ export const PromoRefusalMessages: Record<PromoRefusalReason, string> = {
   'not-applicable': 'This promo code does not apply to this showtime',
   exhausted: 'This promo code has been used up',
   'per-user-limit': 'You have used this promo code as often as it allows',
+  'below-minimum-charge': 'With this promo code the total would be less than the smallest amount that can be charged: book without it, or with more seats',
 };
+
+/**
+ * Whether `amount` can be paid: nothing (a free booking, which no provider
+ * charges), or at least the provider's smallest charge in that currency.
+ */
+export const payable = (amount: number, minimumCharge: number): boolean => amount === 0 || amount >= minimumCharge;
 
 /** The hold's answer to a code it cannot redeem: 422 PROMO_CODE_INVALID with `details.reason`. */
 export const promoCodeInvalid = (code: string, reason: PromoRefusalReason): AppError =>

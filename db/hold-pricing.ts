@@ -3,6 +3,7 @@ import {
   BASE_TICKET_TYPE,
   discountOn,
   normalizePromoCode,
+  payable,
   priceSeats,
   PROMO_CODE_PATTERN,
   promoCodeInvalid,
@@ -14,6 +15,7 @@ import {
   type PricedSeat,
   type TicketChoice,
 } from '../core/pricing.js';
+import { unprocessable, type AppError } from '../core/errors.js';
 import * as promos from './promo-codes.js';
 import type { Sql } from './sql.js';
 import * as ticketTypes from './ticket-types.js';
@@ -41,6 +43,8 @@ export interface PriceRequest {
   userId: number;
   now: Date;
   choice: TicketChoice;
+  /** The smallest amount the payment provider charges in the showtime's currency (minor units). */
+  minimumCharge: number;
 }
 
 /**
@@ -48,8 +52,9 @@ export interface PriceRequest {
  * the code's row locked, then checked (window, scope, redemptions left, the
  * user's own limit, counted under that lock) and counted. Refuses with
  * UNPROCESSABLE for a ticket type the showtime does not sell, and with
- * PROMO_CODE_INVALID for a code that cannot be redeemed; either rolls the
- * whole hold back.
+ * PROMO_CODE_INVALID for a code that cannot be redeemed, or that leaves a
+ * total the provider cannot charge (more than 0, less than its minimum);
+ * either rolls the whole hold back.
  */
 export async function priceHold(tx: Sql, r: PriceRequest, seats: readonly PricedSeat[]): Promise<PricedHold> {
   const types = ticketTypesOf(seats.map((s) => s.id), r.choice);
@@ -59,7 +64,11 @@ export async function priceHold(tx: Sql, r: PriceRequest, seats: readonly Priced
   const notOnSale = typesNotOnSale(asked, effective);
   if (notOnSale.length > 0) throw ticketTypesNotOnSale(notOnSale);
   const lines = priceSeats(seats, types, effective);
-  if (r.choice.promoCode === undefined) return { ...applyDiscount(lines, 0), promo: null };
+  if (r.choice.promoCode === undefined) {
+    const priced = applyDiscount(lines, 0);
+    if (!payable(priced.amount, r.minimumCharge)) throw belowMinimumCharge(priced.amount, r.minimumCharge);
+    return { ...priced, promo: null };
+  }
 
   const code = normalizePromoCode(r.choice.promoCode);
   const promo = PROMO_CODE_PATTERN.test(code) ? await promos.lockByCode(tx, code) : null;
@@ -69,8 +78,13 @@ export async function priceHold(tx: Sql, r: PriceRequest, seats: readonly Priced
   await promos.countRedemption(tx, promo.id);
   const subtotal = lines.reduce((sum, l) => sum + l.price, 0);
   const priced = applyDiscount(lines, discountOn(subtotal, promo));
+  if (!payable(priced.amount, r.minimumCharge)) throw promoCodeInvalid(code, 'below-minimum-charge');
   return { lines: priced.lines, amount: priced.amount, discount: priced.discount, promo: { id: promo.id, code: promo.code } };
 }
+
+/** Seats whose own prices (no code) are less than the provider can charge: the ticket prices are set too low for it. */
+const belowMinimumCharge = (amount: number, minimumCharge: number): AppError =>
+  unprocessable('The total is less than the smallest amount the payment provider can charge', { amount, minimumCharge });
 
 /** The redemption row of a priced hold, once its booking row exists. */
 export async function recordRedemption(tx: Sql, priced: PricedHold, r: { bookingId: string; userId: number; now: Date }): Promise<void> {

@@ -38,6 +38,7 @@ export function withFreeBookings(paid: PaymentProvider, free: FreeProvider): Pay
   const holder = (intentId: string): PaymentProvider => (free.owns(intentId) ? free : paid);
   return {
     name: paid.name,
+    minimumCharge: (currency) => paid.minimumCharge(currency),
     createIntent: (input) => (input.amount === 0 ? free : paid).createIntent(input),
     getIntent: (intentId) => holder(intentId).getIntent(intentId),
     cancelIntent: (intentId) => holder(intentId).cancelIntent(intentId),

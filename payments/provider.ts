@@ -48,6 +48,8 @@ export interface PaymentEventIn {
  */
 export interface PaymentProvider {
   readonly name: PaymentProviderName;
+  /** The smallest amount it charges in `currency` (minor units); a hold whose total is below it (and not 0) is refused. */
+  minimumCharge(currency: string): number;
   createIntent(input: CreateIntentInput): Promise<PaymentIntentRef>;
   getIntent(intentId: string): Promise<IntentSnapshot>;
   /** Cancels an unpaid intent. Returns the state after the attempt: `succeeded` means it was paid first. */

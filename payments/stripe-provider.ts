@@ -242,6 +242,16 @@ const MAX_EVENTS_SCANNED = 1_000;
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /**
+ * Stripe's smallest charge per currency, in minor units (its "minimum and
+ * maximum charge amounts"; the ones a cinema is likely to sell in). Below it
+ * Stripe refuses the intent; other currencies are held to 50.
+ */
+const STRIPE_MINIMUM_CHARGE: Record<string, number> = {
+  USD: 50, EUR: 50, GBP: 30, AUD: 50, BRL: 50, CAD: 50, CHF: 50, NZD: 50, SGD: 50, JPY: 50,
+  DKK: 250, NOK: 300, SEK: 300, PLN: 200, HKD: 400, MXN: 1000, CZK: 1500,
+};
+
+/**
  * PaymentProvider on the real Stripe API (or anything that speaks it, like
  * localstripe). One PaymentIntent per checkout, created with an idempotency
  * key derived from the checkout id so a retried activity gets the same
@@ -254,6 +264,10 @@ export class StripeProvider implements PaymentProvider {
   private readonly eventLookupMs: number;
   private readonly testMode: boolean;
   private readonly localApi: boolean;
+
+  minimumCharge(currency: string): number {
+    return STRIPE_MINIMUM_CHARGE[currency.toUpperCase()] ?? 50;
+  }
 
   constructor(opts: StripeProviderOptions) {
     this.stripe = createStripeClient(opts.secretKey, opts.apiUrl, { timeoutMs: opts.timeoutMs, networkRetries: opts.networkRetries, httpClient: opts.httpClient });

@@ -127,7 +127,7 @@ export const checkoutRoutes = [
       409: { description: 'SEATS_UNAVAILABLE: some seats are taken (details.seatIds)' },
       422: {
         description:
-          'Showtime started or cancelled, too many seats, unknown seats, a ticket type not on sale, Idempotency-Key reused with another body, or PROMO_CODE_INVALID (details.reason: unknown, not-yet-valid, expired, not-applicable, exhausted, per-user-limit)',
+          'Showtime started or cancelled, too many seats, unknown seats, a ticket type not on sale, Idempotency-Key reused with another body, or PROMO_CODE_INVALID (details.reason: unknown, not-yet-valid, expired, not-applicable, exhausted, per-user-limit, below-minimum-charge), or a total the payment provider cannot charge',
       },
       503: { description: 'Payment provider unavailable' },
     },

@@ -8,6 +8,7 @@ import {
   discountSummary,
   effectiveTicketTypes,
   normalizePromoCode,
+  payable,
   priceList,
   priceSeats,
   promoRefusal,
@@ -176,6 +177,16 @@ describe('pricing (core/pricing)', () => {
       ]);
       expect(discountSummary('SAVE', lines)).to.deep.equal({ code: 'SAVE', amount: 206 });
       expect(discountSummary(null, lines)).to.equal(null);
+    });
+  });
+
+  describe('what can be charged', () => {
+    it('nothing (a free booking) or at least the provider’s smallest charge; never something in between', () => {
+      expect(payable(0, 50), 'free').to.equal(true);
+      expect(payable(50, 50)).to.equal(true);
+      expect(payable(49, 50)).to.equal(false);
+      expect(payable(1, 50)).to.equal(false);
+      expect(payable(1, 1), 'a provider that charges any amount').to.equal(true);
     });
   });
 

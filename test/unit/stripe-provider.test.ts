@@ -155,6 +155,11 @@ describe('Stripe provider: the requests the SDK builds for api.stripe.com (local
     expect(Object.fromEntries(api.received[1]!.form)).to.deep.equal({ payment_method: 'pm_card_visa' });
   });
 
+  it('knows Stripe’s smallest charge per currency (minor units), any case, 50 for a currency it does not list', () => {
+    const p = provider();
+    expect(['USD', 'eur', 'GBP', 'JPY', 'SEK', 'XAF'].map((c) => p.minimumCharge(c))).to.deep.equal([50, 50, 30, 50, 300, 50]);
+  });
+
   it('a live key never pays with a test card: refused before any request is sent', async () => {
     const err = await provider('sk_live_unit')
       .payWithTestCard(INTENT.id, STRIPE_TEST_CARDS.succeeds)

@@ -23,6 +23,8 @@ async function suite(deps: TestDeps): Promise<Suite> {
   const api = await startTestApi(deps);
   const admin = await createUser(deps, 'admin');
   await createPromoCode(api, admin, { code: 'ONTHEHOUSE', kind: 'percent', value: 100 });
+  // 1200 − 1170: 30 cents left to pay, less than Stripe charges.
+  await createPromoCode(api, admin, { code: 'ALMOST', kind: 'fixed', value: 1170 });
   return { deps, api, worker, admin, show: await createShowtime(deps.ds, { basePrice: 1200 }), alice: await createUser(deps) };
 }
 
@@ -104,6 +106,13 @@ describe('free bookings (real MySQL, real Temporal)', function () {
       expect(await ledgerIntent(s, (await bookingRow(s, id)).payment_intent_id)).to.deep.include({ status: 'refunded' });
     });
 
+    it('a code that leaves 30 cents is fine where any amount can be charged', async () => {
+      const held = await post(s, '/checkouts', { showtimeId: s.show.showtimeId, seatIds: [s.show.seatIds[4]!], promoCode: 'ALMOST' });
+      expect(held.status, JSON.stringify(held.body)).to.equal(201);
+      expect(held.body).to.deep.include({ amount: 30 });
+      expect(held.body.payment.provider).to.equal('mock');
+    });
+
     it('a free hold nobody confirms expires like any other: EXPIRED, seat released, the intent cancelled', async () => {
       const seat = s.show.seatIds[3]!;
       const held = await holdFree(s, [seat]);
@@ -142,6 +151,18 @@ describe('free bookings (real MySQL, real Temporal)', function () {
       expect(paid.status).to.equal(201);
       expect(paid.body.payment.provider).to.equal('stripe');
       expect(paid.body.payment.intentId).to.match(/^pi_/);
+    });
+
+    it('a code that would leave less than Stripe charges is refused before Stripe is asked: 422 below-minimum-charge, nothing held or redeemed', async () => {
+      const seat = s.show.seatIds[2]!;
+      const before = { bookings: await s.deps.ds.query('SELECT COUNT(*) AS n FROM bookings'), redemptions: await s.deps.ds.query('SELECT redemptions FROM promo_codes WHERE code = ?', ['ALMOST']) };
+      const refused = await post(s, '/checkouts', { showtimeId: s.show.showtimeId, seatIds: [seat], promoCode: 'almost' });
+      expect(refused.status, JSON.stringify(refused.body)).to.equal(422);
+      expect(refused.body.error).to.deep.include({ code: 'PROMO_CODE_INVALID', details: { code: 'ALMOST', reason: 'below-minimum-charge' } });
+      expect((await seatStatuses(s.deps.ds, [seat]))[0]!.status).to.equal('available');
+      expect({ bookings: await s.deps.ds.query('SELECT COUNT(*) AS n FROM bookings'), redemptions: await s.deps.ds.query('SELECT redemptions FROM promo_codes WHERE code = ?', ['ALMOST']) }).to.deep.equal(before);
+      const atStripe = (await stripe.paymentIntents.list({ limit: 100 })).data.filter((pi) => pi.amount === 30);
+      expect(atStripe, 'Stripe was never asked for 30 cents').to.deep.equal([]);
     });
   });
 });

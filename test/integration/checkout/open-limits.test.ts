@@ -121,6 +121,7 @@ describe('open checkouts per account', function () {
         choice: {},
         provider: 'mock' as const,
         currency: 'USD',
+        minimumCharge: 1,
         heldUntil: new Date(now.getTime() + ttlMs),
         now,
         limits,

@@ -36,6 +36,7 @@ describe('state changes are checked against the transition tables (real MariaDB)
       idempotencyKey: null,
       provider: 'mock',
       currency: 'USD',
+      minimumCharge: 1,
       heldUntil: new Date(Date.now() + 60_000),
       hall: { rows: 3, cols: 9 },
       policy: { singleSeatRule: false, companionsOnSale: false },
