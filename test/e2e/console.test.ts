@@ -375,6 +375,46 @@ describe('operators’ console in Chromium', function () {
     expect(await rowText('FIVEOFF')).to.match(/1[\s\S]*inactive/);
   });
 
+  it('sets a ticket type’s price per seat type and takes another off sale; adult cannot change; a wrong price is explained and saves nothing', async () => {
+    const page = await pages.open(admin, { width: 1280, height: 900 });
+    await page.goto('/admin#/ticket-types');
+    const rule = (type: string, seat: string) => page.locator(`.rule[data-ticket-type="${type}"][data-seat-type="${seat}"]`);
+    await rule('child', 'regular').waitFor();
+    const childRules = async () =>
+      (await deps.ds.query("SELECT seat_type, kind, value FROM ticket_type_rules WHERE ticket_type = 'child' ORDER BY seat_type")).map((r: { seat_type: string; kind: string; value: number }) => [r.seat_type, r.kind, r.value]);
+    const before = await childRules();
+    expect(await rule('adult', 'regular').locator('input').isDisabled(), 'adult is the seat’s price').to.equal(true);
+    expect(await page.locator('input[name=onSale][data-ticket-type="adult"]').isDisabled()).to.equal(true);
+    await expectAccessible(page, 'the ticket types');
+    await shot(page, 'ticket-types');
+
+    await rule('child', 'regular').locator('input').fill('150');
+    await page.click('button[data-save-ticket-type="child"]');
+    await waitUntilTrue(page, `/Child: .*100/.test(document.getElementById('notice')?.textContent ?? '')`);
+    expect(await childRules(), 'a refused change saves nothing').to.deep.equal(before);
+
+    await rule('child', 'regular').locator('input').fill('60');
+    await rule('child', 'vip').locator('select').selectOption('fixed');
+    await rule('child', 'vip').locator('input').fill('9.50');
+    await page.click('button[data-save-ticket-type="child"]');
+    await waitUntilTrue(page, `/Child is saved/.test(document.getElementById('notice')?.textContent ?? '')`);
+    const after = await childRules();
+    expect(after).to.deep.include.members([
+      ['regular', 'percent', 60],
+      ['vip', 'fixed', 950],
+    ]);
+
+    await page.uncheck('input[name=onSale][data-ticket-type="student"]');
+    await page.click('button[data-save-ticket-type="student"]');
+    await waitUntilTrue(page, `/Student is saved \\(not on sale\\)/.test(document.getElementById('notice')?.textContent ?? '')`);
+    expect((await deps.ds.query("SELECT on_sale FROM ticket_types WHERE code = 'student'"))[0].on_sale).to.equal(0);
+    expect(await page.locator('input[name=onSale][data-ticket-type="student"]').isChecked(), 'the page shows what was saved').to.equal(false);
+
+    const audit = await deps.ds.query("SELECT resource_id FROM audit_log WHERE action = 'ticket-type.update' ORDER BY id");
+    expect(audit.map((a: { resource_id: string }) => a.resource_id)).to.deep.equal(['child', 'student']);
+    await adminApi('PATCH', '/admin/ticket-types/student', { onSale: true });
+  });
+
   it('grants the staff role to a user on a tablet; the change is in the audit trail', async () => {
     const user = await createUser(deps);
     const page = await pages.open(admin, { width: 820, height: 1180 });

@@ -23,6 +23,9 @@ import type {
   PromoCodePage,
   PromoCodePatch,
   PromoCodeQuery,
+  TicketType,
+  TicketTypeList,
+  TicketTypePatch,
   OccupancyReport,
   PopularReport,
   RevenueReport,
@@ -85,6 +88,9 @@ export function createAdminClient(opts: ApiClientOptions) {
     cancelBooking: (bookingId: string, body: AdminAction) => request<AdminBookingDetail>('POST', `/admin/bookings/${id(bookingId)}/cancel`, body),
     /** 200: released; 202: the workflow is still releasing. */
     releaseBooking: (bookingId: string, body: AdminAction) => request<AdminBookingDetail>('POST', `/admin/bookings/${id(bookingId)}/release`, body),
+
+    ticketTypes: () => request<TicketTypeList>('GET', '/admin/ticket-types'),
+    updateTicketType: (code: string, body: TicketTypePatch) => request<TicketType>('PATCH', `/admin/ticket-types/${id(code)}`, body),
 
     promoCodes: (query: Search<PromoCodeQuery>) => request<PromoCodePage>('GET', `/admin/promo-codes${queryString(query)}`),
     createPromoCode: (body: PromoCodeInput) => request<PromoCode>('POST', '/admin/promo-codes', body),

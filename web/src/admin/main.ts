@@ -1,7 +1,7 @@
 /**
  * The operators' console at /admin. Hash routes:
  *   #/halls · #/halls/new · #/halls/:id · #/schedule[?hall&week] · #/bookings[?search]
- *   #/bookings/:id · #/reports[?from&to] · #/promo-codes · #/users · #/audit[?filters]
+ *   #/bookings/:id · #/reports[?from&to] · #/ticket-types · #/promo-codes · #/users · #/audit[?filters]
  * Staff see bookings (read only); everything else is for admins, as the API enforces.
  */
 import { issuesText } from '../lib/api.js';
@@ -13,13 +13,14 @@ import { renderBookings, wireBookings } from './bookings.js';
 import { renderHall, wireDesigner } from './designer.js';
 import { renderHalls } from './halls.js';
 import { renderPromoCodes, wirePromoCodes } from './promo-codes.js';
+import { renderTicketTypes } from './ticket-types.js';
 import { renderReports, wireReports } from './reports.js';
 import type { Role } from './roles.js';
 import { renderSchedule, wireSchedule } from './schedule.js';
 import { admin, currentUser, loadUser, may, signIn, signOut, whenSignedOut } from './session.js';
 import { renderUsers, wireUsers } from './users.js';
 
-type View = 'signin' | 'denied' | 'halls' | 'hall' | 'schedule' | 'bookings' | 'booking' | 'reports' | 'promo-codes' | 'users' | 'audit';
+type View = 'signin' | 'denied' | 'halls' | 'hall' | 'schedule' | 'bookings' | 'booking' | 'reports' | 'ticket-types' | 'promo-codes' | 'users' | 'audit';
 
 interface Route {
   view: View;
@@ -36,12 +37,13 @@ const ROUTES: [RegExp, Route][] = [
   [/^\/bookings$/, { view: 'bookings', needs: 'staff', nav: 'bookings', render: (_m, p) => renderBookings(p) }],
   [/^\/bookings\/(chk_[\w]+)$/, { view: 'booking', needs: 'staff', nav: 'bookings', render: (m) => renderBooking(m[1]!) }],
   [/^\/reports$/, { view: 'reports', needs: 'admin', nav: 'reports', render: (_m, p) => renderReports(p) }],
+  [/^\/ticket-types$/, { view: 'ticket-types', needs: 'admin', nav: 'ticket-types', render: () => renderTicketTypes() }],
   [/^\/promo-codes$/, { view: 'promo-codes', needs: 'admin', nav: 'promo-codes', render: () => renderPromoCodes() }],
   [/^\/users$/, { view: 'users', needs: 'admin', nav: 'users', render: (_m, p) => renderUsers(p) }],
   [/^\/audit$/, { view: 'audit', needs: 'admin', nav: 'audit', render: (_m, p) => renderAudit(p) }],
 ];
 
-const VIEWS: View[] = ['signin', 'denied', 'halls', 'hall', 'schedule', 'bookings', 'booking', 'reports', 'promo-codes', 'users', 'audit'];
+const VIEWS: View[] = ['signin', 'denied', 'halls', 'hall', 'schedule', 'bookings', 'booking', 'reports', 'ticket-types', 'promo-codes', 'users', 'audit'];
 
 function show(view: View, nav: string | null): void {
   for (const v of VIEWS) byId(`${v}-view`).hidden = v !== view;

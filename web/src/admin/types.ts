@@ -22,7 +22,16 @@ import type {
   UserQuery as UserQuerySchema,
 } from '../../../api/schemas/admin.js';
 import type { AuditPage as AuditPageSchema, AuditQuery as AuditQuerySchema } from '../../../api/schemas/audit.js';
-import type { PromoCodeCreateBody, PromoCodePage as PromoCodePageSchema, PromoCodePatchBody, PromoCodeQuery as PromoCodeQuerySchema, PromoCodeSchema } from '../../../api/schemas/pricing.js';
+import type {
+  PromoCodeCreateBody,
+  PromoCodePage as PromoCodePageSchema,
+  PromoCodePatchBody,
+  PromoCodeQuery as PromoCodeQuerySchema,
+  PromoCodeSchema,
+  TicketTypeList as TicketTypeListSchema,
+  TicketTypePatchBody,
+  TicketTypeSchema,
+} from '../../../api/schemas/pricing.js';
 import type { AdminBooking as AdminBookingSchema, AdminBookingListQuery, ShowtimeCancelled as ShowtimeCancelledSchema, CancelBody } from '../../../api/schemas/checkout.js';
 import type { page } from '../../../api/schemas/common.js';
 import type {
@@ -57,6 +66,10 @@ export type AdminAction = z.input<typeof AdminActionBody>;
 export type UserQuery = Partial<z.output<typeof UserQuerySchema>>;
 export type UserPage = z.output<typeof UserPageSchema>;
 export type RoleChange = z.input<typeof RoleBody>;
+
+export type TicketType = z.output<typeof TicketTypeSchema>;
+export type TicketTypeList = z.output<typeof TicketTypeListSchema>;
+export type TicketTypePatch = z.input<typeof TicketTypePatchBody>;
 
 export type PromoCode = z.output<typeof PromoCodeSchema>;
 export type PromoCodePage = z.output<typeof PromoCodePageSchema>;
