@@ -77,6 +77,8 @@ try {
   for (const code of [
     { code: 'CHAOS10', kind: 'percent', value: 10, maxRedemptions: 6 },
     { code: 'CHAOSFIX', kind: 'fixed', value: 150, perUserLimit: 1 },
+    // A free booking: its intent is Marquee's own, never Stripe's (payments/free-provider.ts).
+    { code: 'CHAOSFREE', kind: 'percent', value: 100, maxRedemptions: 4 },
   ]) {
     const res = await call(`${stack.urls[0]}/api/v1/admin/promo-codes`, { method: 'POST', token: admin.token, body: code });
     if (res.status !== 201) throw new Error(`promo code ${code.code}: HTTP ${res.status} ${JSON.stringify(res.body)}`);
