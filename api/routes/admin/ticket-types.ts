@@ -42,9 +42,9 @@ async function showtimeTypes(sql: Sql, showtimeId: number) {
   return { showtimeId, items };
 }
 
-/** Each ticket type's sale and rules by code: what the audit trail compares before and after a change. */
-const byCode = (types: { code: TicketTypeCode; onSale: boolean; rules: Record<string, unknown> }[]) =>
-  Object.fromEntries(types.map((t) => [t.code, { onSale: t.onSale, rules: t.rules }]));
+/** What the audit trail compares before and after a change to a ticket type: on sale or not, and its rules. */
+const saleAndRules = (t: { onSale: boolean; rules: Record<string, unknown> }) => ({ onSale: t.onSale, rules: t.rules });
+const byCode = (types: { code: TicketTypeCode; onSale: boolean; rules: Record<string, unknown> }[]) => Object.fromEntries(types.map((t) => [t.code, saleAndRules(t)]));
 
 /** 422 for a change adult cannot take: it is the base, on sale at the seat's own price. */
 function assertAdultUnchanged(code: TicketTypeCode, change: { onSale?: boolean | undefined; rules?: SeatTypeRules | undefined }): void {
@@ -80,13 +80,16 @@ export const adminTicketTypeRoutes = [
     handler: async (input, deps) => {
       const { params, body } = input;
       assertAdultUnchanged(params.code, body);
-      await inTransaction(deps.ds, async (tx) => {
-        const before = byCode((await defaultSet(tx)).map(typeView));
+      const saved = await inTransaction(deps.ds, async (tx) => {
+        const current = async () => typeView((await defaultSet(tx)).find((t) => t.code === params.code)!);
+        const before = await current();
         await ticketTypes.updateDefault(tx, params.code, body);
-        const changes = changedFields(before[params.code]!, byCode((await defaultSet(tx)).map(typeView))[params.code]!);
+        const after = await current();
+        const changes = changedFields(saleAndRules(before), saleAndRules(after));
         if (Object.keys(changes).length > 0) await audited(tx, deps, input, { action: 'ticket-type.update', resourceId: params.code, changes });
+        return after;
       });
-      return { body: typeView((await defaultSet(deps.ds)).find((t) => t.code === params.code)!) };
+      return { body: saved };
     },
   }),
 
@@ -120,14 +123,16 @@ export const adminTicketTypeRoutes = [
       const { params, body } = input;
       for (const o of body.overrides) assertAdultUnchanged(o.code, o);
       const overrides = body.overrides.filter((o) => o.code !== BASE_TICKET_TYPE).map((o) => ({ code: o.code, onSale: o.onSale, rules: o.rules ?? {} }));
-      await inTransaction(deps.ds, async (tx) => {
+      const inEffect = await inTransaction(deps.ds, async (tx) => {
         if (!(await showtimes.exists(tx, params.id))) throw notFound('showtime', params.id);
-        const before = byCode((await showtimeTypes(tx, params.id)).items);
+        const before = await showtimeTypes(tx, params.id);
         await ticketTypes.replaceOverrides(tx, params.id, overrides);
-        const changes = changedFields(before, byCode((await showtimeTypes(tx, params.id)).items));
+        const after = await showtimeTypes(tx, params.id);
+        const changes = changedFields(byCode(before.items), byCode(after.items));
         if (Object.keys(changes).length > 0) await audited(tx, deps, input, { action: 'showtime.ticket-types', resourceId: params.id, changes });
+        return after;
       });
-      return { body: await showtimeTypes(deps.ds, params.id) };
+      return { body: inEffect };
     },
   }),
 

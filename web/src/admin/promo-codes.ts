@@ -7,14 +7,14 @@
 import { errorText, issuesText } from '../lib/api.js';
 import { byId, el } from '../lib/dom.js';
 import { announce, notice } from '../lib/feedback.js';
-import { fromLocalInput, plural, whenText } from '../lib/format.js';
+import { fromLocalInput, fromMoneyInput, moneyInput, plural, whenText } from '../lib/format.js';
 import { confirmAction } from './dialog.js';
 import { admin } from './session.js';
 import { fillTable } from './table.js';
 import type { PromoCode, PromoCodeInput } from './types.js';
 
 /** A fixed discount is in minor units of whichever showtime's currency it is used for. */
-const discountText = (p: PromoCode): string => (p.kind === 'percent' ? `${p.value} % off` : `${(p.value / 100).toFixed(2)} off`);
+const discountText = (p: PromoCode): string => (p.kind === 'percent' ? `${p.value} % off` : `${moneyInput(p.value)} off`);
 
 const windowText = (p: PromoCode): string =>
   !p.validFrom && !p.validUntil ? 'always' : `${p.validFrom ? whenText(p.validFrom) : 'now'} – ${p.validUntil ? whenText(p.validUntil) : 'no end'}`;
@@ -86,8 +86,7 @@ function formInput(form: HTMLFormElement): PromoCodeInput {
   const text = (name: string): string => String(data.get(name) ?? '').trim();
   const count = (name: string): number | null => (text(name) === '' ? null : Number(text(name)));
   const kind = text('kind') === 'fixed' ? 'fixed' : 'percent';
-  // A fixed amount is typed as money (1.50), sent in minor units.
-  const value = kind === 'fixed' ? Math.round(Number(text('value')) * 100) : Number(text('value'));
+  const value = kind === 'fixed' ? fromMoneyInput(text('value')) : Number(text('value'));
   return {
     code: text('code'),
     kind,

@@ -9,7 +9,7 @@ import { errorText, issuesText, type ApiError, type ApiResult } from '../lib/api
 import type { Showtime } from '../lib/api-types.js';
 import { byId, el } from '../lib/dom.js';
 import { announce, notice } from '../lib/feedback.js';
-import { dayKey, fromLocalInput, money, plural, timeText } from '../lib/format.js';
+import { dayKey, fromLocalInput, fromMoneyInput, money, plural, timeText } from '../lib/format.js';
 import { confirmAction } from './dialog.js';
 import { admin } from './session.js';
 import type { Hall } from './types.js';
@@ -180,7 +180,7 @@ async function create(e: SubmitEvent): Promise<void> {
     movieId: Number(byId('new-movie', HTMLSelectElement).value),
     hallId: state.hallId,
     startsAt,
-    basePrice: Math.round(Number(byId('new-price', HTMLInputElement).value) * 100),
+    basePrice: fromMoneyInput(byId('new-price', HTMLInputElement).value),
     currency: byId('new-currency', HTMLInputElement).value.trim().toUpperCase(),
   });
   await afterWrite(r, error, r.ok ? `Scheduled ${r.body.movie.title} on ${dayName(new Date(startsAt))} ${timeText(new Date(startsAt))}.` : '');

@@ -7,6 +7,7 @@
 import { issuesText } from '../lib/api.js';
 import { byId, el } from '../lib/dom.js';
 import { announce, notice } from '../lib/feedback.js';
+import { fromMoneyInput, moneyInput } from '../lib/format.js';
 import type { SeatType } from '../../../core/domain.js';
 import { seatTypeText } from '../lib/seat-map.js';
 import { admin } from './session.js';
@@ -20,7 +21,7 @@ const COLUMN: Record<SeatType, string> = { regular: 'Regular', premium: 'Premium
 const SEAT_TYPES = Object.keys(COLUMN) as SeatType[];
 
 /** A fixed rule is typed as money (7.50) and kept in minor units. */
-const shown = (rule: { kind: string; value: number }): string => (rule.kind === 'fixed' ? (rule.value / 100).toFixed(2) : String(rule.value));
+const shown = (rule: { kind: string; value: number }): string => (rule.kind === 'fixed' ? moneyInput(rule.value) : String(rule.value));
 
 function ruleCell(t: TicketType, seat: SeatType): HTMLElement {
   const rule = t.rules[seat] ?? { kind: 'percent', value: 100 };
@@ -56,8 +57,8 @@ function rowChange(t: TicketType): TicketTypePatch {
     SEAT_TYPES.map((seat) => {
       const cell = table.querySelector<HTMLElement>(`.rule[data-ticket-type="${t.code}"][data-seat-type="${seat}"]`)!;
       const kind = cell.querySelector<HTMLSelectElement>('select')!.value === 'fixed' ? 'fixed' : 'percent';
-      const typed = Number(cell.querySelector<HTMLInputElement>('input')!.value);
-      return [seat, { kind, value: kind === 'fixed' ? Math.round(typed * 100) : typed }];
+      const typed = cell.querySelector<HTMLInputElement>('input')!.value;
+      return [seat, { kind, value: kind === 'fixed' ? fromMoneyInput(typed) : Number(typed) }];
     }),
   );
   return { onSale, rules };

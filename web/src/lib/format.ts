@@ -12,6 +12,11 @@ export function money(minor: number, currency = 'USD'): string {
   return f.format(minor / 100);
 }
 
+/** Minor units as an amount field shows them, e.g. 750 → "7.50" (no currency sign: the field says which). */
+export const moneyInput = (minor: number): string => (minor / 100).toFixed(2);
+/** An amount as typed ("7.50") in minor units. */
+export const fromMoneyInput = (value: string): number => Math.round(Number(value) * 100);
+
 /** A datetime-local input's value (local time) as an instant; null when empty. */
 export const fromLocalInput = (value: string): string | null => (value ? new Date(value).toISOString() : null);
 

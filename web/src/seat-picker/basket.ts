@@ -195,15 +195,20 @@ function tick(): void {
   }, 800);
 }
 
+/** The page's hold is over for it (booked, ended, or left on another showtime): no countdown, no seats of ours. */
+function forgetCheckout(): void {
+  stopCountdown();
+  state.checkout = null;
+  state.mine.clear();
+}
+
 /**
  * Leaving the showtime: its hold (which the server keeps, and which is shown
  * again on return) and its confirmation are no longer on screen, so another
  * showtime's page starts with its own seat picking.
  */
 export function closeBasket(): void {
-  stopCountdown();
-  state.checkout = null;
-  state.mine.clear();
+  forgetCheckout();
   byId('checkout-panel').hidden = true;
   byId('confirmation').hidden = true;
 }
@@ -221,9 +226,7 @@ export function holdEnded(status: BookingStatus): void {
   if (!state.checkout) return;
   const { checkoutId } = state.checkout;
   const labels = state.checkout.seats.map((s) => s.label).join(', ');
-  stopCountdown();
-  state.checkout = null;
-  state.mine.clear();
+  forgetCheckout();
   hideCheckoutPanel();
   state.seatMap?.paintAll();
   renderBasket();
@@ -276,9 +279,7 @@ async function pay(ev: SubmitEvent): Promise<void> {
 }
 
 function confirmed(booking: Checkout): void {
-  stopCountdown();
-  state.checkout = null;
-  state.mine.clear();
+  forgetCheckout();
   state.seatMap?.paintAll(); // 'booked' arrives as a live update
   byId('checkout-panel').hidden = true;
   const st = state.showtime;
